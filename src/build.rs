@@ -1,0 +1,109 @@
+//! The pipeline: load → model → render → output. `check` runs the same
+//! pipeline and writes nothing, so the two can never disagree.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostics, Error};
+use crate::render::site::RenderedSite;
+use crate::{load, model, output, render};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Site folder holding `content/` and `themes/`.
+    pub root: PathBuf,
+    /// Output folder (default `<root>/output`).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from report.yaml.
+    pub base_url: Option<String>,
+    /// Warnings fail the build.
+    pub strict: bool,
+    /// Replace an output folder that nianbao did not create.
+    pub force: bool,
+}
+
+impl Options {
+    /// Options for the site at `root`, everything else default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            strict: false,
+            force: false,
+        }
+    }
+
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// A successful render: the site and its warnings.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Files of the site.
+    pub site: RenderedSite,
+    /// Warnings (errors make [`render_site`] fail instead).
+    pub warnings: Diagnostics,
+    /// Number of HTML pages.
+    pub pages: usize,
+}
+
+/// Loads, validates and renders the report at `options.root`, in memory.
+pub fn render_site(options: &Options) -> Result<Rendered, Error> {
+    let (raw, mut diags) = load::discover(&options.root);
+    let report = model::report::build(raw, options.base_url.as_deref(), &mut diags);
+    let mut site = RenderedSite::default();
+    if let Some(report) = &report {
+        let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
+        if let Some(theme) = render::theme::load(&options.root, &report.theme, &codes, &mut diags) {
+            // Rendering a report with errors would only add follow-on noise.
+            if !diags.has_errors() {
+                let (rendered, render_diags) = render::site::render(report, &theme);
+                diags.extend(render_diags);
+                site = rendered;
+            }
+        }
+    }
+    if options.strict {
+        diags.make_strict();
+    }
+    diags.sort();
+    if diags.has_errors() || report.is_none() {
+        return Err(Error::Content(diags));
+    }
+    let pages = site
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("index.html"))
+        .count();
+    Ok(Rendered {
+        site,
+        warnings: diags,
+        pages,
+    })
+}
+
+/// Renders and writes the site. On any error the previous output is left
+/// exactly as it was.
+pub fn build(options: &Options) -> Result<Rendered, Error> {
+    let output_dir = options.output_dir();
+    output::check_output_dir(&options.root, &output_dir, options.force)?;
+    let rendered = render_site(options)?;
+    output::write_site(&rendered.site, &output_dir)?;
+    Ok(rendered)
+}
+
+/// Runs every validation of `build` and writes nothing.
+pub fn check(options: &Options) -> Result<Diagnostics, Error> {
+    render_site(options).map(|r| r.warnings)
+}
+
+/// True when `path` looks like a report folder.
+pub fn is_site_root(path: &Path) -> bool {
+    path.join("content").join("report.yaml").is_file()
+}

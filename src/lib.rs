@@ -1,0 +1,16 @@
+//! nianbao (年报): a static-site generator for bilingual annual reports.
+//!
+//! The pipeline follows the data: [`load`] reads `content/` into raw
+//! structures, [`model`] validates and links them, [`render`] turns the
+//! model and a theme into files, and [`output`] writes them safely.
+//! [`build`] ties the stages together; the binary is a thin CLI over it.
+
+pub mod build;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+
+pub use build::{Options, build, check, render_site};
+pub use error::{Diagnostic, Diagnostics, Error, Severity};

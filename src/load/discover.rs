@@ -1,0 +1,503 @@
+//! Walks `content/`: the report file, the home page, chapter folders with
+//! their sections and metrics, and files to copy through.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Diagnostics, line_col};
+use crate::load::frontmatter;
+use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
+
+/// Files larger than this are refused: a report chapter is never this big,
+/// and reading it would only stall the build.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A Markdown file with its parsed front matter.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, for messages.
+    pub file: PathBuf,
+    /// The whole file.
+    pub text: String,
+    /// Parsed front matter.
+    pub front: RawFrontMatter,
+    /// Where the body starts in `text`.
+    pub body_offset: usize,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// Pages of one item by language code.
+pub type Localized = BTreeMap<String, Page>;
+
+/// A section: one Markdown file per language.
+#[derive(Debug, Clone)]
+pub struct RawSection {
+    /// Slug (file name without `NN-` and language).
+    pub slug: String,
+    /// The first file seen, for messages about the section as a whole.
+    pub file: PathBuf,
+    /// Its translations.
+    pub pages: Localized,
+}
+
+/// A chapter folder.
+#[derive(Debug, Clone)]
+pub struct RawChapter {
+    /// Folder, relative to the site root.
+    pub dir: PathBuf,
+    /// Slug (folder name without `NN-`).
+    pub slug: String,
+    /// `_index.<lang>.md` files.
+    pub index: Localized,
+    /// Sections in order.
+    pub sections: Vec<RawSection>,
+    /// Other files to copy next to the chapter page: (absolute source, path below the chapter).
+    pub files: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A `metrics.yaml` with its text (for positions).
+#[derive(Debug, Clone)]
+pub struct MetricsSource {
+    /// Path relative to the site root.
+    pub file: PathBuf,
+    /// The file's text.
+    pub text: String,
+    /// Parsed content.
+    pub raw: RawMetricsFile,
+}
+
+/// Everything read from `content/`, not yet validated.
+#[derive(Debug, Clone)]
+pub struct RawSite {
+    /// `report.yaml`: path, text and content.
+    pub report: Option<(PathBuf, String, RawReport)>,
+    /// Home page files.
+    pub home: Localized,
+    /// Chapters in order.
+    pub chapters: Vec<RawChapter>,
+    /// All metrics files (root first, then chapters in order).
+    pub metrics: Vec<MetricsSource>,
+    /// Files under `content/assets/`: (absolute source, path below `assets/`).
+    pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Reads the report folder under `root`. Problems are collected, not fatal:
+/// as much as possible is read so every problem is reported at once.
+pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let content = root.join("content");
+    let report_path = content.join("report.yaml");
+    let report = read_text(root, &report_path, &mut diags).and_then(|text| {
+        let file = relative(root, &report_path);
+        match yaml::parse::<RawReport>(&text, &file, 0) {
+            Ok(raw) => Some((file, text, raw)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    });
+    let languages: Option<Vec<String>> = report.as_ref().map(|(_, _, r)| r.languages.clone());
+    let mut walker = Walker {
+        root,
+        languages: languages.as_deref(),
+        diags,
+    };
+    let site = walker.content(&content, report);
+    (site, walker.diags)
+}
+
+struct Walker<'a> {
+    root: &'a Path,
+    languages: Option<&'a [String]>,
+    diags: Diagnostics,
+}
+
+impl Walker<'_> {
+    fn content(&mut self, content: &Path, report: Option<(PathBuf, String, RawReport)>) -> RawSite {
+        let mut site = RawSite {
+            report,
+            home: Localized::new(),
+            chapters: Vec::new(),
+            metrics: Vec::new(),
+            assets: Vec::new(),
+        };
+        let mut chapter_dirs = Vec::new();
+        for entry in sorted_entries(content, &mut self.diags, self.root) {
+            let name = file_name(&entry);
+            if is_ignored(&name) || name == "report.yaml" {
+                continue;
+            }
+            if entry.is_dir() {
+                if name == "assets" {
+                    site.assets = self.files_below(&entry);
+                } else {
+                    chapter_dirs.push(entry);
+                }
+            } else if name == "metrics.yaml" {
+                site.metrics.extend(self.metrics_file(&entry));
+            } else if name.ends_with(".md") {
+                if let Some((stem, lang)) = self.markdown_name(&entry, &name) {
+                    if stem == "_index" {
+                        self.add_page(&mut site.home, &entry, lang);
+                    } else {
+                        self.warn(
+                            &entry,
+                            "a Markdown file at the top of content/ is not part of the report",
+                            "put sections inside a chapter folder such as content/01-name/",
+                        );
+                    }
+                }
+            } else {
+                self.warn(
+                    &entry,
+                    "this file is not part of the report and is not copied",
+                    "put files to publish in content/assets/",
+                );
+            }
+        }
+        let mut seen = BTreeMap::new();
+        for dir in chapter_dirs {
+            if let Some(chapter) = self.chapter(&dir, &mut site.metrics) {
+                if let Some(first) = seen.insert(chapter.slug.clone(), chapter.dir.clone()) {
+                    let msg = format!(
+                        "chapter slug `{}` is used twice (also by {})",
+                        chapter.slug,
+                        first.display()
+                    );
+                    self.diags.push(Diagnostic::error(&chapter.dir, 0, 0, msg));
+                }
+                site.chapters.push(chapter);
+            }
+        }
+        site
+    }
+
+    fn chapter(&mut self, dir: &Path, metrics: &mut Vec<MetricsSource>) -> Option<RawChapter> {
+        let name = file_name(dir);
+        let slug = self.slug_of(dir, &name)?;
+        let mut chapter = RawChapter {
+            dir: relative(self.root, dir),
+            slug,
+            index: Localized::new(),
+            sections: Vec::new(),
+            files: Vec::new(),
+        };
+        let mut sections: BTreeMap<(u64, String), RawSection> = BTreeMap::new();
+        for entry in sorted_entries(dir, &mut self.diags, self.root) {
+            let name = file_name(&entry);
+            if is_ignored(&name) {
+                continue;
+            }
+            if entry.is_dir() {
+                let below = self.files_below(&entry);
+                let sub = PathBuf::from(&name);
+                chapter
+                    .files
+                    .extend(below.into_iter().map(|(src, rel)| (src, sub.join(rel))));
+            } else if name == "metrics.yaml" {
+                metrics.extend(self.metrics_file(&entry));
+            } else if name.ends_with(".md") {
+                let Some((stem, lang)) = self.markdown_name(&entry, &name) else {
+                    continue;
+                };
+                if stem == "_index" {
+                    self.add_page(&mut chapter.index, &entry, lang);
+                    continue;
+                }
+                let Some(slug) = self.slug_of(&entry, &stem) else {
+                    continue;
+                };
+                let key = (order_of(&stem), slug.clone());
+                let section = sections.entry(key).or_insert_with(|| RawSection {
+                    slug,
+                    file: relative(self.root, &entry),
+                    pages: Localized::new(),
+                });
+                self.add_page(&mut section.pages, &entry, lang);
+            } else {
+                chapter.files.push((entry.clone(), PathBuf::from(&name)));
+            }
+        }
+        chapter.sections = sections.into_values().collect();
+        if chapter.sections.is_empty() {
+            let hint = "add a section file such as 01-overview.<lang>.md, or move the folder out of content/";
+            self.diags.push(
+                Diagnostic::error(
+                    &chapter.dir,
+                    0,
+                    0,
+                    "this chapter folder has no section files",
+                )
+                .with_hint(hint),
+            );
+        }
+        Some(chapter)
+    }
+
+    fn metrics_file(&mut self, path: &Path) -> Option<MetricsSource> {
+        let text = read_text(self.root, path, &mut self.diags)?;
+        let file = relative(self.root, path);
+        match yaml::parse::<RawMetricsFile>(&text, &file, 0) {
+            Ok(raw) => Some(MetricsSource { file, text, raw }),
+            Err(d) => {
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    /// Splits `name.lang.md`, checking the language is declared.
+    fn markdown_name(&mut self, path: &Path, name: &str) -> Option<(String, String)> {
+        let stem = name.trim_end_matches(".md");
+        let Some((base, lang)) = stem.rsplit_once('.') else {
+            let expected = self
+                .languages
+                .map_or("zh".to_string(), |l| l.first().cloned().unwrap_or_default());
+            let msg = format!("file name `{name}` has no language code");
+            let hint = format!("name it `{stem}.{expected}.md` (one file per language)");
+            self.diags
+                .push(Diagnostic::error(relative(self.root, path), 0, 0, msg).with_hint(hint));
+            return None;
+        };
+        if let Some(languages) = self.languages
+            && !languages.iter().any(|l| l == lang)
+        {
+            let msg = format!(
+                "language `{lang}` in file name `{name}` is not declared in content/report.yaml (languages: {})",
+                languages.join(", ")
+            );
+            let hint = format!("add `{lang}` to `languages:` in report.yaml, or rename the file");
+            self.diags
+                .push(Diagnostic::error(relative(self.root, path), 0, 0, msg).with_hint(hint));
+            return None;
+        }
+        Some((base.to_string(), lang.to_string()))
+    }
+
+    fn add_page(&mut self, pages: &mut Localized, path: &Path, lang: String) {
+        if let Some(page) = self.page(path) {
+            if !page.front.draft {
+                pages.insert(lang, page);
+            }
+        }
+    }
+
+    fn page(&mut self, path: &Path) -> Option<Page> {
+        let text = read_text(self.root, path, &mut self.diags)?;
+        let file = relative(self.root, path);
+        let split = match frontmatter::split(&text, &file) {
+            Ok(split) => split,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let front = match frontmatter::parse(&split, &file) {
+            Ok(front) => front,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            let hint = "start the file with:\n  ---\n  title: \"…\"\n  ---";
+            self.diags.push(
+                Diagnostic::error(&file, 1, 1, "missing `title` in front matter").with_hint(hint),
+            );
+        }
+        let body_offset = split.body_offset;
+        Some(Page {
+            file,
+            text,
+            front,
+            body_offset,
+        })
+    }
+
+    fn slug_of(&mut self, path: &Path, name: &str) -> Option<String> {
+        let slug = strip_order(name);
+        let valid = !slug.is_empty()
+            && slug
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if valid {
+            return Some(slug.to_lowercase());
+        }
+        let msg = format!("`{name}` does not give a usable URL slug");
+        let hint = "use letters, digits, `-` and `_` only, e.g. `01-covid-19`";
+        self.diags
+            .push(Diagnostic::error(relative(self.root, path), 0, 0, msg).with_hint(hint));
+        None
+    }
+
+    fn files_below(&mut self, dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+        let mut files = Vec::new();
+        for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let Ok(rel) = e.path().strip_prefix(dir) else {
+                        continue;
+                    };
+                    if rel
+                        .components()
+                        .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
+                    {
+                        continue;
+                    }
+                    files.push((e.path().to_path_buf(), rel.to_path_buf()));
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                    self.diags.push(Diagnostic::error(
+                        relative(self.root, &path),
+                        0,
+                        0,
+                        err.to_string(),
+                    ));
+                }
+            }
+        }
+        files
+    }
+
+    fn warn(&mut self, path: &Path, message: &str, hint: &str) {
+        self.diags
+            .push(Diagnostic::warning(relative(self.root, path), 0, 0, message).with_hint(hint));
+    }
+}
+
+/// Reads a file as UTF-8, reporting a missing, huge or non-UTF-8 file.
+pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let file = relative(root, path);
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(err) => {
+            let message = if err.kind() == std::io::ErrorKind::NotFound {
+                "file not found: a report folder needs content/report.yaml".to_string()
+            } else {
+                format!("cannot read: {err}")
+            };
+            diags.push(Diagnostic::error(file, 0, 0, message));
+            return None;
+        }
+    };
+    if size > MAX_FILE_BYTES {
+        let msg = format!(
+            "file is {:.1} MiB; the limit is {} MiB",
+            size as f64 / 1048576.0,
+            MAX_FILE_BYTES / 1048576
+        );
+        diags.push(Diagnostic::error(file, 0, 0, msg).with_hint("split it into several sections"));
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diags.push(Diagnostic::error(file, 0, 0, format!("cannot read: {err}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let good = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, col) = line_col(&good, good.len());
+            let msg = "the file is not valid UTF-8 text";
+            let hint = "save it as UTF-8 (in most editors: Save As → Encoding: UTF-8)";
+            diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+            None
+        }
+    }
+}
+
+/// `path` relative to `root`, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn sorted_entries(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            paths
+        }
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                relative(root, dir),
+                0,
+                0,
+                format!("cannot read folder: {err}"),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Hidden files, editor backups and swap files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+/// The numeric prefix of `NN-name`, or `u64::MAX` so unnumbered items sort last.
+fn order_of(name: &str) -> u64 {
+    name.split_once('-')
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
+/// `01-covid-19` → `covid-19`; names without a numeric prefix are kept.
+pub fn strip_order(name: &str) -> &str {
+    match name.split_once('-') {
+        Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_prefix() {
+        assert_eq!(strip_order("01-covid-19"), "covid-19");
+        assert_eq!(strip_order("covid-19"), "covid-19");
+        assert_eq!(order_of("07-x"), 7);
+        assert_eq!(order_of("x-y"), u64::MAX);
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [".DS_Store", "a.md~", ".a.md.swp", "#a.md#", "x.tmp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("01-a.zh.md"));
+    }
+}

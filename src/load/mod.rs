@@ -1,0 +1,9 @@
+//! LOAD: reads a report folder from disk into raw, unvalidated structures.
+//! Nothing here knows about HTML; the model stage validates and links.
+
+pub mod discover;
+pub mod frontmatter;
+pub mod locate;
+pub mod yaml;
+
+pub use discover::{RawSite, discover};

@@ -1,0 +1,9 @@
+//! MODEL: validation and linking of what was loaded. Pure: no IO.
+
+pub mod lang;
+pub mod metric;
+pub mod nav;
+pub mod number;
+pub mod report;
+
+pub use report::Report;

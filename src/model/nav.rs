@@ -1,0 +1,125 @@
+//! Where each page lives: URL paths per language, links relative to the
+//! page (so a site works under any sub-path, from `serve`, and from disk),
+//! and absolute URLs from `base_url` for canonical links and the sitemap.
+
+/// The published location of the site, from `base_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme and host ("https://example.org"), empty when not given.
+    pub origin: String,
+    /// Path with leading and trailing slash ("/report/2020/").
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses "/", "/report/", "https://example.org/report/2020".
+    /// Returns `None` for text that is neither an absolute URL nor a path.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (origin, path) = if let Some(rest) = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+        {
+            let scheme_len = text.len() - rest.len();
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            if host_end == 0 {
+                return None;
+            }
+            (text[..scheme_len + host_end].to_string(), &rest[host_end..])
+        } else if text.starts_with('/') || text.is_empty() {
+            (String::new(), text)
+        } else {
+            return None;
+        };
+        if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) || path.split('/').any(|s| s == "..")
+        {
+            return None;
+        }
+        let trimmed = path.trim_matches('/');
+        let path = if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        };
+        Some(Self { origin, path })
+    }
+
+    /// The absolute URL (or root-relative path when no origin is known) of
+    /// a page path such as "en/epidemic/".
+    pub fn absolute(&self, page_path: &str) -> String {
+        format!("{}{}{}", self.origin, self.path, page_path)
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        Self {
+            origin: String::new(),
+            path: "/".to_string(),
+        }
+    }
+}
+
+/// The output path of a page: "" for the default-language home, "en/" for
+/// another language's home, "slug/" and "en/slug/" for chapters.
+pub fn page_path(lang: &str, default_lang: &str, slug: Option<&str>) -> String {
+    let mut path = String::new();
+    if lang != default_lang {
+        path.push_str(lang);
+        path.push('/');
+    }
+    if let Some(slug) = slug {
+        path.push_str(slug);
+        path.push('/');
+    }
+    path
+}
+
+/// The relative prefix from a page at `page_path` back to the site root:
+/// "./" at the root, "../" one level down.
+pub fn root_prefix(page_path: &str) -> String {
+    let depth = page_path.matches('/').count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// A link from the page at `from` to the page at `to` (both page paths).
+pub fn link(from: &str, to: &str) -> String {
+    let href = format!("{}{}", root_prefix(from), to);
+    href.strip_prefix("./")
+        .filter(|h| !h.is_empty())
+        .map_or(href.clone(), str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let b = BaseUrl::parse("https://example.org/report/2020").unwrap();
+        assert_eq!(b.origin, "https://example.org");
+        assert_eq!(b.path, "/report/2020/");
+        assert_eq!(b.absolute("en/"), "https://example.org/report/2020/en/");
+        assert_eq!(BaseUrl::parse("/").unwrap(), BaseUrl::default());
+        assert_eq!(BaseUrl::parse("").unwrap(), BaseUrl::default());
+        assert_eq!(BaseUrl::parse("https://example.org").unwrap().path, "/");
+        assert!(BaseUrl::parse("example.org/x").is_none());
+        assert!(BaseUrl::parse("/a/../b").is_none());
+        assert!(BaseUrl::parse("https:///x").is_none());
+    }
+
+    #[test]
+    fn paths_and_links() {
+        assert_eq!(page_path("zh", "zh", None), "");
+        assert_eq!(page_path("en", "zh", Some("reform")), "en/reform/");
+        assert_eq!(root_prefix(""), "./");
+        assert_eq!(root_prefix("en/reform/"), "../../");
+        assert_eq!(link("en/reform/", "reform/"), "../../reform/");
+        assert_eq!(link("", "en/"), "en/");
+        assert_eq!(link("", ""), "./");
+    }
+}

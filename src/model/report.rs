@@ -1,0 +1,329 @@
+//! The validated report: languages, chapters and sections with their
+//! translations (or fallbacks), metrics and charts. No IO happens here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::load::discover::{Localized, Page, RawChapter, RawSite};
+use crate::load::locate;
+use crate::load::yaml::{RawReport, RawText, RawYear};
+use crate::model::lang::{Language, Text, is_valid_code};
+use crate::model::metric::{self, Catalog};
+use crate::model::nav::BaseUrl;
+
+/// A page in one language, or the fallback shown in its place.
+#[derive(Debug, Clone)]
+pub struct Translation<'a> {
+    /// The page shown.
+    pub page: &'a Page,
+    /// The language the page is written in.
+    pub lang: &'a str,
+    /// True when `page` is in another language than the one asked for.
+    pub fallback: bool,
+}
+
+/// Translations of one page, with the fallback rule.
+#[derive(Debug, Clone, Default)]
+pub struct Pages(pub Localized);
+
+impl Pages {
+    /// The page in `lang`, or the first available one in `order` as fallback.
+    pub fn get<'a>(&'a self, lang: &str, order: &'a [Language]) -> Option<Translation<'a>> {
+        if let Some((code, page)) = self.0.get_key_value(lang) {
+            return Some(Translation {
+                page,
+                lang: code,
+                fallback: false,
+            });
+        }
+        order.iter().find_map(|l| {
+            self.0.get(&l.code).map(|page| Translation {
+                page,
+                lang: &l.code,
+                fallback: true,
+            })
+        })
+    }
+}
+
+/// A section of a chapter.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Id and anchor on the chapter page.
+    pub slug: String,
+    /// Translations.
+    pub pages: Pages,
+}
+
+/// A chapter: one page per language.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// URL slug.
+    pub slug: String,
+    /// 1-based position.
+    pub number: usize,
+    /// Folder, relative to the site root.
+    pub dir: PathBuf,
+    /// `_index` pages: title, kicker, summary, lead.
+    pub index: Pages,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// Files copied next to the chapter page.
+    pub files: Vec<(PathBuf, PathBuf)>,
+}
+
+/// The whole validated report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Languages; the first is the default.
+    pub languages: Vec<Language>,
+    /// The year as displayed.
+    pub year: String,
+    /// Headline.
+    pub title: Text,
+    /// Subtitle.
+    pub subtitle: Option<Text>,
+    /// Organisation.
+    pub organization: Option<Text>,
+    /// Description for link previews.
+    pub description: Option<Text>,
+    /// Where the site is published.
+    pub base_url: BaseUrl,
+    /// Theme name.
+    pub theme: String,
+    /// Metric ids for the cover cards.
+    pub highlights: Vec<String>,
+    /// Home page (foreword).
+    pub home: Pages,
+    /// Chapters in order.
+    pub chapters: Vec<Chapter>,
+    /// Metrics and charts.
+    pub catalog: Catalog,
+    /// Files under content/assets.
+    pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Report {
+    /// The default language.
+    pub fn default_lang(&self) -> &str {
+        self.languages.first().map_or("", |l| l.code.as_str())
+    }
+}
+
+/// Validates and links what was loaded. Returns `None` when the report file
+/// itself is unusable; every other problem is a diagnostic.
+pub fn build(
+    raw: RawSite,
+    base_url_override: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<Report> {
+    let (file, text, report) = raw.report?;
+    let languages = languages(&report, &file, &text, diags)?;
+    let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
+    let texts = |raw: &RawText, key: &str, diags: &mut Diagnostics| {
+        metric::text_of(
+            raw,
+            &codes,
+            &file,
+            locate::key(&text, key, 0),
+            &format!("`{key}`"),
+            diags,
+        )
+    };
+    let title = texts(&report.title, "title", diags);
+    let subtitle = report
+        .subtitle
+        .as_ref()
+        .map(|t| texts(t, "subtitle", diags));
+    let organization = report
+        .organization
+        .as_ref()
+        .map(|t| texts(t, "organization", diags));
+    let description = report
+        .description
+        .as_ref()
+        .map(|t| texts(t, "description", diags));
+    let base_url = base_url(
+        base_url_override.or(report.base_url.as_deref()),
+        &file,
+        &text,
+        diags,
+    );
+    let catalog = metric::build_catalog(&raw.metrics, &codes, diags);
+    for (nth, id) in report.highlights.iter().enumerate() {
+        if !catalog.metrics.contains_key(id) {
+            let (line, col) =
+                locate::value(&text, id, 0).unwrap_or_else(|| locate::key(&text, "highlights", 0));
+            let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
+            diags.push(
+                Diagnostic::error(&file, line, col, msg)
+                    .with_hint(metric::suggest(id, catalog.metrics.keys())),
+            );
+        }
+    }
+    let home = Pages(raw.home);
+    check_translations(&home, &languages, None, diags);
+    let chapters = raw
+        .chapters
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| chapter(c, i + 1, &languages, diags))
+        .collect();
+    Some(Report {
+        languages,
+        year: match report.year {
+            RawYear::Number(n) => n.to_string(),
+            RawYear::Text(t) => t,
+        },
+        title,
+        subtitle,
+        organization,
+        description,
+        base_url,
+        theme: report
+            .theme
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
+        highlights: report.highlights.clone(),
+        home,
+        chapters,
+        catalog,
+        assets: raw.assets,
+    })
+}
+
+fn languages(
+    report: &RawReport,
+    file: &PathBuf,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Language>> {
+    let at = locate::key(text, "languages", 0);
+    if report.languages.is_empty() {
+        let msg = "`languages` is empty: a report needs at least one language";
+        diags.push(
+            Diagnostic::error(file, at.0, at.1, msg).with_hint("for example `languages: [zh, en]`"),
+        );
+        return None;
+    }
+    let mut seen = Vec::new();
+    let mut ok = true;
+    for code in &report.languages {
+        let (line, col) = locate::value(text, code, 0).unwrap_or(at);
+        if !is_valid_code(code) {
+            let msg = format!("`{code}` is not a language code");
+            let hint =
+                "use a lowercase ISO 639 code such as zh, en, fr (optionally with a region: pt-br)";
+            diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+            ok = false;
+        } else if seen.contains(code) {
+            diags.push(Diagnostic::error(
+                file,
+                line,
+                col,
+                format!("language `{code}` is listed twice"),
+            ));
+            ok = false;
+        }
+        seen.push(code.clone());
+    }
+    ok.then(|| report.languages.iter().map(|c| Language::new(c)).collect())
+}
+
+fn base_url(value: Option<&str>, file: &PathBuf, text: &str, diags: &mut Diagnostics) -> BaseUrl {
+    let Some(value) = value else {
+        return BaseUrl::default();
+    };
+    BaseUrl::parse(value).unwrap_or_else(|| {
+        let (line, col) = locate::key(text, "base_url", 0);
+        let msg =
+            format!("`base_url: {value}` is neither a path starting with / nor an http(s) URL");
+        let hint = "for example \"/\" or \"https://example.org/report/2020/\"";
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+        BaseUrl::default()
+    })
+}
+
+fn chapter(
+    raw: RawChapter,
+    number: usize,
+    languages: &[Language],
+    diags: &mut Diagnostics,
+) -> Chapter {
+    let index = Pages(raw.index);
+    if index.0.is_empty() {
+        let lang = languages.first().map_or("zh", |l| l.code.as_str());
+        let msg = "this chapter has no _index file with its title";
+        let hint = format!(
+            "add {}/_index.{lang}.md with `title:` in its front matter",
+            raw.dir.display()
+        );
+        diags.push(Diagnostic::error(&raw.dir, 0, 0, msg).with_hint(hint));
+    } else {
+        check_translations(&index, languages, Some("_index"), diags);
+    }
+    let sections = raw
+        .sections
+        .into_iter()
+        .map(|s| {
+            let pages = Pages(s.pages);
+            check_translations(&pages, languages, None, diags);
+            Section {
+                slug: s.slug,
+                pages,
+            }
+        })
+        .collect();
+    Chapter {
+        slug: raw.slug,
+        number,
+        dir: raw.dir,
+        index,
+        sections,
+        files: raw.files,
+    }
+}
+
+/// A missing translation is a warning: the page falls back with a notice.
+fn check_translations(
+    pages: &Pages,
+    languages: &[Language],
+    _name: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    let Some((shown_lang, first)) = languages
+        .iter()
+        .find_map(|l| pages.0.get(&l.code).map(|p| (&l.code, p)))
+    else {
+        return;
+    };
+    let missing: BTreeMap<&str, String> = languages
+        .iter()
+        .filter(|l| !pages.0.contains_key(&l.code))
+        .map(|l| {
+            (
+                l.code.as_str(),
+                translation_path(&first.file, shown_lang, &l.code),
+            )
+        })
+        .collect();
+    for (lang, path) in missing {
+        let msg = format!(
+            "missing translation: {path} does not exist; the {lang} page shows the {shown_lang} text with a notice"
+        );
+        diags.push(
+            Diagnostic::warning(&first.file, 0, 0, msg)
+                .with_hint(format!("translate {} into {path}", first.file.display())),
+        );
+    }
+}
+
+fn translation_path(file: &std::path::Path, from: &str, to: &str) -> String {
+    let name = file.to_string_lossy();
+    let suffix = format!(".{from}.md");
+    match name.strip_suffix(&suffix) {
+        Some(stem) => format!("{stem}.{to}.md"),
+        None => name.into_owned(),
+    }
+}

@@ -1,0 +1,507 @@
+//! Markdown to HTML with pulldown-cmark, plus what a bilingual report needs:
+//! `{{ metric:ID }}` values in the page's language, `![caption](chart:ID)`
+//! figures, soft breaks dropped between CJK characters, stable heading ids
+//! and footnote ids unique on a page.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+
+/// A `{{ metric:ID }}` or `chart:ID` reference found in Markdown source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// Metric or chart.
+    pub kind: RefKind,
+    /// The id referred to.
+    pub id: String,
+    /// `| number` / `| change` filter of a metric reference.
+    pub filter: Option<String>,
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// A chart reference that is not alone on its line.
+    pub inline: bool,
+}
+
+/// What a reference points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    /// `{{ metric:ID }}`
+    Metric,
+    /// `![caption](chart:ID)`
+    Chart,
+    /// `{{ something }}` that is not a metric reference.
+    Unknown,
+}
+
+/// Finds every metric and chart reference in a Markdown body, with offsets,
+/// so problems can be reported at the right line and column.
+pub fn scan_references(body: &str) -> Vec<Reference> {
+    let mut refs = Vec::new();
+    let mut from = 0;
+    while let Some(start) = body[from..].find("{{").map(|i| i + from) {
+        let Some(len) = body[start..].find("}}") else {
+            break;
+        };
+        let inner = body[start + 2..start + len].trim();
+        let (head, filter) = match inner.split_once('|') {
+            Some((h, f)) => (h.trim(), Some(f.trim().to_string())),
+            None => (inner, None),
+        };
+        let (kind, id) = match head.strip_prefix("metric:") {
+            Some(id) => (RefKind::Metric, id.trim().to_string()),
+            None => (RefKind::Unknown, inner.to_string()),
+        };
+        refs.push(Reference {
+            kind,
+            id,
+            filter,
+            offset: start,
+            inline: false,
+        });
+        from = start + len + 2;
+    }
+    let mut from = 0;
+    while let Some(at) = body[from..].find("](chart:").map(|i| i + from) {
+        let id_start = at + "](chart:".len();
+        let id_end = body[id_start..]
+            .find([')', ' ', '"', '\n'])
+            .map_or(body.len(), |i| i + id_start);
+        let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = body[at..].find('\n').map_or(body.len(), |i| i + at);
+        let line = body[line_start..line_end].trim();
+        let inline = !(line.starts_with("![") && line.ends_with(')'));
+        let offset = body[line_start..at]
+            .rfind("![")
+            .map_or(at, |i| i + line_start);
+        refs.push(Reference {
+            kind: RefKind::Chart,
+            id: body[id_start..id_end].to_string(),
+            filter: None,
+            offset,
+            inline,
+        });
+        from = id_end;
+    }
+    refs.sort_by_key(|r| r.offset);
+    refs
+}
+
+/// What the Markdown renderer needs to know about the page it renders for.
+pub struct Context<'a> {
+    /// Resolves a metric reference (id, filter) to its text in the page's language.
+    pub metric: &'a dyn Fn(&str, Option<&str>) -> Option<String>,
+    /// Renders chart `id` as a `<figure>` with the given caption (HTML).
+    pub figure: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// Prefix that makes footnote ids unique on the page (the section slug).
+    pub id_prefix: &'a str,
+    /// Ids already used on the page; new ids are added.
+    pub ids: &'a mut BTreeSet<String>,
+    /// The smallest heading level the body may use (3 inside a section).
+    pub min_heading: u8,
+}
+
+/// A heading of the rendered body, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 2..=6 after shifting.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+}
+
+/// Rendered Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Html {
+    /// The HTML.
+    pub html: String,
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a Markdown body to HTML.
+pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
+    let mut events: Vec<Event<'_>> =
+        TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    drop_cjk_soft_breaks(&mut events);
+    substitute_metrics(&mut events, ctx);
+    let headings = assign_heading_ids(&mut events, ctx);
+    number_footnotes(&mut events, ctx.id_prefix);
+    let events = replace_chart_paragraphs(events, ctx);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Html { html, headings }
+}
+
+/// Renders a one-line Markdown string (a summary) to inline HTML.
+pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
+    let html = render(text, ctx).html;
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+/// True for characters between which Chinese and Japanese put no space:
+/// ideographs, kana and full-width punctuation. Korean uses spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // radicals
+        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation 。、「」
+        | '\u{3040}'..='\u{30FF}' // kana
+        | '\u{3100}'..='\u{312F}' // bopomofo
+        | '\u{31C0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}' // extension A
+        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}' // full-width forms ，：（）
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3134F}'
+        | '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+fn edge_char(event: &Event<'_>, last: bool) -> Option<char> {
+    let text = match event {
+        Event::Text(t) | Event::Code(t) => t,
+        _ => return None,
+    };
+    if last {
+        text.chars().next_back()
+    } else {
+        text.chars().next()
+    }
+}
+
+/// Inline markup that a line break may sit next to without separating words.
+fn is_inline_boundary(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+fn neighbour_char(events: &[Event<'_>], index: usize, backwards: bool) -> Option<char> {
+    let mut i = index;
+    loop {
+        i = if backwards { i.checked_sub(1)? } else { i + 1 };
+        let event = events.get(i)?;
+        if let Some(c) = edge_char(event, backwards) {
+            return Some(c);
+        }
+        if !is_inline_boundary(event) {
+            return None;
+        }
+    }
+}
+
+fn drop_cjk_soft_breaks(events: &mut [Event<'_>]) {
+    for i in 0..events.len() {
+        if !matches!(events[i], Event::SoftBreak) {
+            continue;
+        }
+        let before = neighbour_char(events, i, true);
+        let after = neighbour_char(events, i, false);
+        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+            events[i] = Event::Text(CowStr::Borrowed(""));
+        }
+    }
+}
+
+fn substitute_metrics(events: &mut [Event<'_>], ctx: &Context<'_>) {
+    let mut in_code = false;
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code && text.contains("{{") => {
+                let replaced = replace_placeholders(text, ctx);
+                *event = Event::Text(CowStr::from(replaced));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Replaces each `{{ metric:ID }}` in `text`; unknown references are left
+/// as written (the build reports them from `scan_references`).
+fn replace_placeholders(text: &str, ctx: &Context<'_>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = rest[start + 2..start + len].trim();
+        let (head, filter) = match inner.split_once('|') {
+            Some((h, f)) => (h.trim(), Some(f.trim())),
+            None => (inner, None),
+        };
+        let value = head
+            .strip_prefix("metric:")
+            .and_then(|id| (ctx.metric)(id.trim(), filter));
+        match value {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[start..start + len + 2]),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A URL-fragment-friendly id from heading text: lowercase letters, digits
+/// and CJK characters, other runs become `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Returns `id`, or `id-2`, `id-3`… so that it is unique on the page.
+pub fn unique_id(id: &str, ids: &mut BTreeSet<String>) -> String {
+    let mut candidate = id.to_string();
+    let mut n = 2;
+    while ids.contains(&candidate) {
+        candidate = format!("{id}-{n}");
+        n += 1;
+    }
+    ids.insert(candidate.clone());
+    candidate
+}
+
+fn shifted(level: HeadingLevel, min: u8) -> HeadingLevel {
+    // `#` and `##` both map to the smallest allowed level, so authors can
+    // write `##` inside a section and the page outline stays valid.
+    let n = (level as u8 + min.saturating_sub(2)).clamp(min, 6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+fn assign_heading_ids(events: &mut [Event<'_>], ctx: &mut Context<'_>) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
+            continue;
+        };
+        let text = heading_text(&events[i + 1..]);
+        let base = id
+            .as_ref()
+            .map_or_else(|| slugify(&text), |id| id.to_string());
+        let new_id = unique_id(&base, ctx.ids);
+        let new_level = shifted(*level, ctx.min_heading);
+        if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+            *level = new_level;
+            *id = Some(CowStr::from(new_id.clone()));
+        }
+        headings.push(Heading {
+            level: new_level as u8,
+            id: new_id,
+            text,
+        });
+    }
+    for event in events.iter_mut() {
+        if let Event::End(TagEnd::Heading(level)) = event {
+            *level = shifted(*level, ctx.min_heading);
+        }
+    }
+    headings
+}
+
+fn heading_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn footnote_id(prefix: &str, label: &str) -> String {
+    format!("fn-{prefix}-{}", slugify(label))
+}
+
+fn number_footnotes(events: &mut [Event<'_>], prefix: &str) {
+    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut next = 1;
+    let mut number_of = |label: &str, numbers: &mut BTreeMap<String, usize>| {
+        *numbers.entry(label.to_string()).or_insert_with(|| {
+            next += 1;
+            next - 1
+        })
+    };
+    for event in events.iter_mut() {
+        let html = match event {
+            Event::FootnoteReference(label) => {
+                let n = number_of(label, &mut numbers);
+                let id = footnote_id(prefix, label);
+                format!(
+                    "<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"ref-{id}\">{n}</a></sup>"
+                )
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = number_of(label, &mut numbers);
+                let id = footnote_id(prefix, label);
+                format!(
+                    "<div class=\"footnote\" id=\"{id}\"><a class=\"footnote-label\" href=\"#ref-{id}\">{n}</a>"
+                )
+            }
+            Event::End(TagEnd::FootnoteDefinition) => "</div>".to_string(),
+            _ => continue,
+        };
+        *event = Event::Html(CowStr::from(html));
+    }
+}
+
+fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let Some((figure, consumed)) = chart_paragraph(&events[i..], ctx) {
+            out.push(Event::Html(CowStr::from(figure)));
+            i += consumed;
+        } else {
+            out.push(events[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Paragraph, image `chart:ID`, caption, end image, end paragraph → figure.
+fn chart_paragraph(events: &[Event<'_>], ctx: &Context<'_>) -> Option<(String, usize)> {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Start(Tag::Image { dest_url, .. }),
+        ..,
+    ] = events
+    else {
+        return None;
+    };
+    let id = dest_url.strip_prefix("chart:")?;
+    let end_image = events
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Image)))?;
+    if !matches!(
+        events.get(end_image + 1),
+        Some(Event::End(TagEnd::Paragraph))
+    ) {
+        return None;
+    }
+    let mut caption = String::new();
+    pulldown_cmark::html::push_html(&mut caption, events[2..end_image].iter().cloned());
+    let figure = (ctx.figure)(id, &caption)?;
+    Some((figure, end_image + 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(body: &str) -> Html {
+        let mut ids = BTreeSet::new();
+        let metric = |id: &str, filter: Option<&str>| match (id, filter) {
+            ("a", None) => Some("25362万元".to_string()),
+            ("a", Some("number")) => Some("25362万".to_string()),
+            ("x", None) => Some("<b>".to_string()),
+            _ => None,
+        };
+        let figure =
+            |id: &str, caption: &str| (id == "c").then(|| format!("<figure>{caption}</figure>"));
+        let mut ctx = Context {
+            metric: &metric,
+            figure: &figure,
+            id_prefix: "s1",
+            ids: &mut ids,
+            min_heading: 3,
+        };
+        render(body, &mut ctx)
+    }
+
+    #[test]
+    fn cjk_soft_breaks_vanish() {
+        assert_eq!(render_plain("红十字\n会").html, "<p>红十字会</p>\n");
+        assert_eq!(render_plain("救助，\n发放").html, "<p>救助，发放</p>\n");
+        assert_eq!(
+            render_plain("红十字\n*会*").html,
+            "<p>红十字<em>会</em></p>\n"
+        );
+        assert_eq!(render_plain("Red\nCross").html, "<p>Red\nCross</p>\n");
+        assert_eq!(render_plain("红十字\nRed").html, "<p>红十字\nRed</p>\n");
+        assert_eq!(render_plain("한국\n어").html, "<p>한국\n어</p>\n");
+    }
+
+    #[test]
+    fn metrics_are_substituted_and_escaped() {
+        assert_eq!(
+            render_plain("募集{{ metric:a }}。").html,
+            "<p>募集25362万元。</p>\n"
+        );
+        assert_eq!(render_plain("{{metric:a|number}}").html, "<p>25362万</p>\n");
+        assert_eq!(render_plain("{{ metric:x }}").html, "<p>&lt;b&gt;</p>\n");
+        assert_eq!(
+            render_plain("`{{ metric:a }}`").html,
+            "<p><code>{{ metric:a }}</code></p>\n"
+        );
+        assert_eq!(
+            render_plain("{{ metric:zz }}").html,
+            "<p>{{ metric:zz }}</p>\n"
+        );
+    }
+
+    #[test]
+    fn charts_become_figures() {
+        assert_eq!(
+            render_plain("![去向 *图*](chart:c)").html,
+            "<figure>去向 <em>图</em></figure>"
+        );
+        let refs =
+            scan_references("text ![x](chart:c) more\n\n![y](chart:d)\n{{ metric:a | change }}");
+        assert_eq!(refs.len(), 3);
+        assert!(refs[0].inline && !refs[1].inline);
+        assert_eq!(refs[2].filter.as_deref(), Some("change"));
+        assert_eq!(refs[1].id, "d");
+    }
+
+    #[test]
+    fn headings_get_unique_shifted_ids() {
+        let out = render_plain("## Overview\n\n## Overview {#own}\n\n### 救护 培训\n");
+        assert!(out.html.contains("<h3 id=\"overview\">"), "{}", out.html);
+        assert!(out.html.contains("<h3 id=\"own\">"));
+        assert!(out.html.contains("<h4 id=\"救护-培训\">"));
+        assert_eq!(out.headings.len(), 3);
+    }
+
+    #[test]
+    fn footnotes_are_prefixed() {
+        let out = render_plain("A[^1].\n\n[^1]: Note.\n");
+        assert!(out.html.contains("href=\"#fn-s1-1\""), "{}", out.html);
+        assert!(out.html.contains("id=\"fn-s1-1\""));
+        assert!(!out.html.contains("id=\"1\""));
+    }
+}

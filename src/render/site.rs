@@ -1,0 +1,842 @@
+//! Renders every page of the report in every language, the charts, the
+//! sitemap, robots.txt and 404 page.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::error::{Diagnostic, Diagnostics, line_col};
+use crate::load::discover::Page;
+use crate::model::lang::Language;
+use crate::model::metric::suggest;
+use crate::model::nav::{self, page_path};
+use crate::model::report::{Chapter, Report, Translation};
+use crate::render::charts::{self, RenderedChart, TableLabels};
+use crate::render::markdown::{self, Context, RefKind, unique_id};
+use crate::render::theme::{I18n, Theme};
+use crate::render::view::*;
+use crate::render::{OutputFile, fingerprint, html_escape};
+
+/// The rendered site: files to write and files to copy from the content folder.
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    /// Generated files.
+    pub files: Vec<OutputFile>,
+    /// (source on disk, path below the output folder) to copy as they are.
+    pub copies: Vec<(PathBuf, String)>,
+}
+
+/// Renders the whole site. Problems (unknown references, template errors)
+/// are returned as diagnostics; rendering goes on so all are reported.
+pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    check_references(report, &mut diags);
+    let renderer = Renderer::new(report, theme);
+    let mut site = RenderedSite::default();
+    site.files.extend(renderer.asset_files());
+    for lang in &report.languages {
+        let charts = renderer.charts(lang);
+        for (id, chart) in &charts {
+            site.files.push(OutputFile {
+                path: format!("charts/{id}.{}.svg", lang.code),
+                bytes: chart.file.clone().into_bytes(),
+            });
+        }
+        let pages = std::iter::once(None).chain(report.chapters.iter().map(Some));
+        for chapter in pages {
+            match renderer.page(lang, chapter, &charts) {
+                Ok(file) => site.files.push(file),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    match renderer.not_found() {
+        Ok(file) => site.files.push(file),
+        Err(d) => diags.push(d),
+    }
+    site.files.push(renderer.sitemap());
+    site.files.push(renderer.robots());
+    site.copies = renderer.copies();
+    diags.sort();
+    (site, diags)
+}
+
+struct Renderer<'a> {
+    report: &'a Report,
+    theme: &'a Theme,
+    /// Theme static file name → fingerprinted path below the output folder.
+    assets: BTreeMap<String, String>,
+    fallback_i18n: I18n,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(report: &'a Report, theme: &'a Theme) -> Self {
+        let assets = theme
+            .static_files
+            .iter()
+            .map(|(name, bytes)| {
+                (
+                    name.clone(),
+                    format!("assets/{}", fingerprinted_name(name, bytes)),
+                )
+            })
+            .collect();
+        Self {
+            report,
+            theme,
+            assets,
+            fallback_i18n: I18n::default(),
+        }
+    }
+
+    fn i18n(&self, lang: &str) -> &I18n {
+        self.theme.i18n.get(lang).unwrap_or(&self.fallback_i18n)
+    }
+
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.i18n(lang)
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn asset_files(&self) -> Vec<OutputFile> {
+        self.theme
+            .static_files
+            .iter()
+            .filter_map(|(name, bytes)| {
+                Some(OutputFile {
+                    path: self.assets.get(name)?.clone(),
+                    bytes: bytes.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn copies(&self) -> Vec<(PathBuf, String)> {
+        let mut copies: Vec<(PathBuf, String)> = self
+            .report
+            .assets
+            .iter()
+            .map(|(src, rel)| (src.clone(), format!("assets/{}", slash_path(rel))))
+            .collect();
+        for chapter in &self.report.chapters {
+            for lang in &self.report.languages {
+                let dir = page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug));
+                copies.extend(
+                    chapter
+                        .files
+                        .iter()
+                        .map(|(src, rel)| (src.clone(), format!("{dir}{}", slash_path(rel)))),
+                );
+            }
+        }
+        copies
+    }
+
+    fn table_labels(&self, lang: &str) -> TableLabels {
+        TableLabels {
+            item: self.t(lang, "table_item"),
+            value: self.t(lang, "table_value"),
+            exact: self.t(lang, "table_exact"),
+            change: self.t(lang, "table_change"),
+        }
+    }
+
+    fn charts(&self, lang: &Language) -> BTreeMap<String, RenderedChart> {
+        let words = &self.i18n(&lang.code).numbers;
+        let labels = self.table_labels(&lang.code);
+        self.report
+            .catalog
+            .charts
+            .iter()
+            .map(|(id, chart)| {
+                let rendered = charts::render(
+                    chart,
+                    &self.report.catalog,
+                    &lang.code,
+                    words,
+                    &self.theme.chart,
+                    &format!("chart-{id}"),
+                    &labels,
+                );
+                (id.clone(), rendered)
+            })
+            .collect()
+    }
+
+    fn page(
+        &self,
+        lang: &Language,
+        chapter: Option<&Chapter>,
+        charts: &BTreeMap<String, RenderedChart>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let path = page_path(
+            &lang.code,
+            self.report.default_lang(),
+            chapter.map(|c| c.slug.as_str()),
+        );
+        let site = self.site_view(lang, &path, chapter.map(|c| c.number));
+        let mut ids = BTreeSet::new();
+        let md = PageMarkdown {
+            renderer: self,
+            lang,
+            path: &path,
+            charts,
+            figures: RefCell::new(BTreeSet::new()),
+        };
+        let (template, page) = match chapter {
+            None => ("home.html", self.home_view(lang, &path, &md, &mut ids)),
+            Some(chapter) => (
+                "chapter.html",
+                self.chapter_view(lang, &path, chapter, &md, &mut ids),
+            ),
+        };
+        let html = self.render_template(template, &site, &page, &lang.code)?;
+        Ok(OutputFile {
+            path: format!("{path}index.html"),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn render_template(
+        &self,
+        template: &str,
+        site: &SiteView,
+        page: &PageView,
+        lang: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site);
+        ctx.insert("page", page);
+        ctx.insert("t", &self.i18n(lang).strings);
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.theme.diagnostic(&e))
+    }
+
+    fn site_view(&self, lang: &Language, path: &str, current_chapter: Option<usize>) -> SiteView {
+        let r = self.report;
+        let code = lang.code.as_str();
+        let optional = |t: &Option<crate::model::lang::Text>| {
+            t.as_ref()
+                .map_or(String::new(), |t| t.get(code).to_string())
+        };
+        let root = nav::root_prefix(path);
+        let chapter_slug = current_chapter
+            .and_then(|n| r.chapters.get(n - 1))
+            .map(|c| c.slug.as_str());
+        let languages = r
+            .languages
+            .iter()
+            .map(|other| {
+                let target = page_path(&other.code, r.default_lang(), chapter_slug);
+                LanguageLink {
+                    code: other.code.clone(),
+                    tag: other.tag.clone(),
+                    name: self.language_name(&other.code),
+                    url: nav::link(path, &target),
+                    absolute_url: r.base_url.absolute(&target),
+                    current: other.code == lang.code,
+                }
+            })
+            .collect();
+        let chapters = r
+            .chapters
+            .iter()
+            .map(|c| self.chapter_link(lang, path, c, current_chapter))
+            .collect();
+        SiteView {
+            title: r.title.get(code).to_string(),
+            subtitle: optional(&r.subtitle),
+            organization: optional(&r.organization),
+            description: optional(&r.description),
+            year: r.year.clone(),
+            lang: lang.code.clone(),
+            lang_tag: lang.tag.clone(),
+            home_url: nav::link(path, &page_path(code, r.default_lang(), None)),
+            assets: self
+                .assets
+                .iter()
+                .map(|(k, v)| (k.clone(), format!("{root}{v}")))
+                .collect(),
+            root,
+            languages,
+            chapters,
+            generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    fn language_name(&self, code: &str) -> String {
+        self.theme
+            .i18n
+            .get(code)
+            .and_then(|i| i.strings.get("language_name"))
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    fn fallback_view(&self, shown: &Translation<'_>) -> Option<FallbackView> {
+        let tag = self
+            .report
+            .languages
+            .iter()
+            .find(|l| l.code == shown.lang)
+            .map_or(shown.lang.to_string(), |l| l.tag.clone());
+        shown.fallback.then(|| FallbackView {
+            lang: shown.lang.to_string(),
+            tag,
+            name: self.language_name(shown.lang),
+        })
+    }
+
+    fn chapter_link(
+        &self,
+        lang: &Language,
+        from: &str,
+        chapter: &Chapter,
+        current: Option<usize>,
+    ) -> ChapterLink {
+        let index = chapter.index.get(&lang.code, &self.report.languages);
+        let front = index.as_ref().map(|t| &t.page.front);
+        let text = |f: Option<&Option<String>>| f.and_then(|s| s.clone()).unwrap_or_default();
+        let words = &self.i18n(&lang.code).numbers;
+        let summary = text(front.map(|f| &f.summary));
+        let summary_html = if summary.is_empty() {
+            String::new()
+        } else {
+            inline_markdown(&summary, self.report, &lang.code, words)
+        };
+        ChapterLink {
+            number: chapter.number,
+            title: text(front.map(|f| &f.title)),
+            kicker: replace_metrics(
+                &text(front.map(|f| &f.kicker)),
+                self.report,
+                &lang.code,
+                words,
+            ),
+            summary_html,
+            url: nav::link(
+                from,
+                &page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug)),
+            ),
+            current: current == Some(chapter.number),
+        }
+    }
+
+    fn page_view(&self, lang: &Language, path: &str, kind: &str, title: String) -> PageView {
+        let code = lang.code.as_str();
+        let description = self
+            .report
+            .description
+            .as_ref()
+            .or(self.report.subtitle.as_ref())
+            .map_or(String::new(), |t| t.get(code).to_string());
+        PageView {
+            kind: kind.to_string(),
+            title,
+            description,
+            canonical_url: self.report.base_url.absolute(path),
+            og_locale: lang.tag.replace('-', "_"),
+            home: None,
+            chapter: None,
+        }
+    }
+
+    fn home_view(
+        &self,
+        lang: &Language,
+        path: &str,
+        md: &PageMarkdown<'_>,
+        ids: &mut BTreeSet<String>,
+    ) -> PageView {
+        let code = lang.code.as_str();
+        let words = &self.i18n(code).numbers;
+        let highlights = self
+            .report
+            .highlights
+            .iter()
+            .filter_map(|id| self.report.catalog.metrics.get(id))
+            .map(|m| {
+                let parts = m.parts(code, words);
+                CardView {
+                    id: m.id.clone(),
+                    label: m.label.get(code).to_string(),
+                    text: parts.joined(),
+                    before: parts.before.trim().to_string(),
+                    number: parts.number,
+                    after: parts.after.trim().to_string(),
+                    change: m
+                        .change
+                        .as_ref()
+                        .map(|c| charts::signed_percent(c, words))
+                        .unwrap_or_default(),
+                    change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
+                }
+            })
+            .collect();
+        let foreword = self.report.home.get(code, &self.report.languages);
+        let foreword_html = foreword.as_ref().map_or(String::new(), |t| {
+            md.render(t.page, "foreword", 2, ids).html
+        });
+        let title = self.report.title.get(code).to_string();
+        let mut page = self.page_view(lang, path, "home", title);
+        page.home = Some(HomeView {
+            highlights,
+            foreword_title: self.t(code, "foreword"),
+            foreword_html,
+            fallback: foreword.as_ref().and_then(|t| self.fallback_view(t)),
+        });
+        page
+    }
+
+    fn chapter_view(
+        &self,
+        lang: &Language,
+        path: &str,
+        chapter: &Chapter,
+        md: &PageMarkdown<'_>,
+        ids: &mut BTreeSet<String>,
+    ) -> PageView {
+        let code = lang.code.as_str();
+        let langs = &self.report.languages;
+        let index = chapter.index.get(code, langs);
+        let front = index
+            .as_ref()
+            .map(|t| t.page.front.clone())
+            .unwrap_or_default();
+        let lead_html = index
+            .as_ref()
+            .map_or(String::new(), |t| md.render(t.page, "lead", 2, ids).html);
+        let mut toc = Vec::new();
+        let sections = chapter
+            .sections
+            .iter()
+            .filter_map(|section| {
+                let shown = section.pages.get(code, langs)?;
+                let id = unique_id(&section.slug, ids);
+                let rendered = md.render(shown.page, &id, 3, ids);
+                let title = shown.page.front.title.clone().unwrap_or_default();
+                let children = rendered
+                    .headings
+                    .into_iter()
+                    .filter(|h| h.level == 3)
+                    .collect();
+                toc.push(TocEntry {
+                    id: id.clone(),
+                    title: title.clone(),
+                    children,
+                });
+                Some(SectionView {
+                    id,
+                    title,
+                    html: rendered.html,
+                    fallback: self.fallback_view(&shown),
+                })
+            })
+            .collect();
+        let link = |n: usize| {
+            self.report
+                .chapters
+                .get(n)
+                .map(|c| self.chapter_link(lang, path, c, None))
+        };
+        let view = ChapterView {
+            number: chapter.number,
+            title: front.title.clone().unwrap_or_default(),
+            kicker: replace_metrics(
+                &front.kicker.clone().unwrap_or_default(),
+                self.report,
+                code,
+                &self.i18n(code).numbers,
+            ),
+            lead_html,
+            title_by_editor: front.title_by_editor,
+            fallback: index.as_ref().and_then(|t| self.fallback_view(t)),
+            sections,
+            toc,
+            prev: chapter.number.checked_sub(2).and_then(link),
+            next: link(chapter.number),
+        };
+        let mut page = self.page_view(lang, path, "chapter", view.title.clone());
+        if let Some(summary) = front.summary {
+            page.description =
+                replace_metrics(&summary, self.report, code, &self.i18n(code).numbers);
+        }
+        page.chapter = Some(view);
+        page
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let lang = self
+            .report
+            .languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Language::new("en"));
+        // The 404 page is served at any depth, so its links start at the base path.
+        let mut site = self.site_view(&lang, "", None);
+        let base = self.report.base_url.path.clone();
+        site.root = base.clone();
+        site.home_url = base.clone();
+        site.assets = self
+            .assets
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("{base}{v}")))
+            .collect();
+        for link in &mut site.languages {
+            link.url = format!(
+                "{base}{}",
+                page_path(&link.code, self.report.default_lang(), None)
+            );
+        }
+        for (chapter, link) in self.report.chapters.iter().zip(&mut site.chapters) {
+            link.url = format!(
+                "{base}{}",
+                page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug))
+            );
+        }
+        let page = self.page_view(
+            &lang,
+            "404.html",
+            "404",
+            self.t(&lang.code, "not_found_title"),
+        );
+        let html = self.render_template("404.html", &site, &page, &lang.code)?;
+        Ok(OutputFile {
+            path: "404.html".into(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn page_paths(&self) -> Vec<Vec<(String, String)>> {
+        let r = self.report;
+        let slugs = std::iter::once(None).chain(r.chapters.iter().map(|c| Some(c.slug.as_str())));
+        slugs
+            .map(|slug| {
+                r.languages
+                    .iter()
+                    .map(|l| (l.tag.clone(), page_path(&l.code, r.default_lang(), slug)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn sitemap(&self) -> OutputFile {
+        let base = &self.report.base_url;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for variants in self.page_paths() {
+            for (_, path) in &variants {
+                xml.push_str(&format!(
+                    "  <url>\n    <loc>{}</loc>\n",
+                    html_escape(&base.absolute(path))
+                ));
+                for (tag, alt) in &variants {
+                    xml.push_str(&format!(
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                        html_escape(tag),
+                        html_escape(&base.absolute(alt))
+                    ));
+                }
+                xml.push_str("  </url>\n");
+            }
+        }
+        xml.push_str("</urlset>\n");
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: xml.into_bytes(),
+        }
+    }
+
+    fn robots(&self) -> OutputFile {
+        let mut text = String::from("User-agent: *\nAllow: /\n");
+        // A sitemap must be named by an absolute URL; without a host, leave it out.
+        if !self.report.base_url.origin.is_empty() {
+            text.push_str(&format!(
+                "Sitemap: {}\n",
+                self.report.base_url.absolute("sitemap.xml")
+            ));
+        }
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// Renders Markdown bodies for one page: metric values in its language and
+/// chart figures linking to the downloadable SVGs.
+struct PageMarkdown<'a> {
+    renderer: &'a Renderer<'a>,
+    lang: &'a Language,
+    path: &'a str,
+    charts: &'a BTreeMap<String, RenderedChart>,
+    figures: RefCell<BTreeSet<String>>,
+}
+
+impl PageMarkdown<'_> {
+    fn render(
+        &self,
+        page: &Page,
+        id_prefix: &str,
+        min_heading: u8,
+        ids: &mut BTreeSet<String>,
+    ) -> markdown::Html {
+        let report = self.renderer.report;
+        let code = self.lang.code.as_str();
+        let words = &self.renderer.i18n(code).numbers;
+        let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, code, words);
+        let figure = |id: &str, caption: &str| self.figure(id, caption);
+        let mut ctx = Context {
+            metric: &metric,
+            figure: &figure,
+            id_prefix,
+            ids,
+            min_heading,
+        };
+        markdown::render(page.body(), &mut ctx)
+    }
+
+    fn figure(&self, id: &str, caption: &str) -> Option<String> {
+        let chart = self.charts.get(id)?;
+        let dom_id = unique_id(&format!("chart-{id}"), &mut self.figures.borrow_mut());
+        let svg = chart
+            .inline
+            .replace(&format!("\"chart-{id}-"), &format!("\"{dom_id}-"))
+            .replace(&format!(" chart-{id}-desc\""), &format!(" {dom_id}-desc\""));
+        let r = self.renderer;
+        let code = &self.lang.code;
+        let download = format!("{}charts/{id}.{code}.svg", nav::root_prefix(self.path));
+        let note = r
+            .report
+            .catalog
+            .charts
+            .get(id)
+            .and_then(|c| c.note.as_ref())
+            .map_or(String::new(), |n| {
+                format!("<p class=\"chart-note\">{}</p>", html_escape(n.get(code)))
+            });
+        Some(format!(
+            "<figure class=\"chart-figure\" id=\"fig-{dom_id}\">\n<div class=\"chart-svg\">{svg}</div>\n<figcaption>{caption}</figcaption>\n{note}<details class=\"chart-data\"><summary>{}</summary>\n{}\n</details>\n<p class=\"chart-download\"><a href=\"{download}\" download>{}</a></p>\n</figure>\n",
+            html_escape(&r.t(code, "data_table")),
+            chart.table,
+            html_escape(&r.t(code, "download_svg")),
+        ))
+    }
+}
+
+fn metric_text(
+    report: &Report,
+    id: &str,
+    filter: Option<&str>,
+    lang: &str,
+    words: &crate::model::number::NumberWords,
+) -> Option<String> {
+    let m = report.catalog.metrics.get(id)?;
+    match filter {
+        None => Some(m.format(lang, words)),
+        Some("number") => Some(m.format_number(lang, words)),
+        Some("change") => m.format_change(words),
+        Some(_) => None,
+    }
+}
+
+/// Replaces metric references in plain front-matter text.
+fn replace_metrics(
+    text: &str,
+    report: &Report,
+    lang: &str,
+    words: &crate::model::number::NumberWords,
+) -> String {
+    let mut out = text.to_string();
+    for r in markdown::scan_references(text)
+        .iter()
+        .rev()
+        .filter(|r| r.kind == RefKind::Metric)
+    {
+        let Some(end) = text[r.offset..].find("}}").map(|e| r.offset + e + 2) else {
+            continue;
+        };
+        if let Some(value) = metric_text(report, &r.id, r.filter.as_deref(), lang, words) {
+            out.replace_range(r.offset..end, &value);
+        }
+    }
+    out
+}
+
+fn inline_markdown(
+    text: &str,
+    report: &Report,
+    lang: &str,
+    words: &crate::model::number::NumberWords,
+) -> String {
+    let mut ids = BTreeSet::new();
+    let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, lang, words);
+    let figure = |_: &str, _: &str| None;
+    let mut ctx = Context {
+        metric: &metric,
+        figure: &figure,
+        id_prefix: "summary",
+        ids: &mut ids,
+        min_heading: 2,
+    };
+    markdown::render_inline(text, &mut ctx)
+}
+
+fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
+    let hash = fingerprint(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+        _ => format!("{name}.{hash}"),
+    }
+}
+
+fn slash_path(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Checks every metric and chart reference in every Markdown file and in
+/// front matter; warns about metrics and charts nothing refers to.
+fn check_references(report: &Report, diags: &mut Diagnostics) {
+    let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
+    let mut used_charts = BTreeSet::new();
+    for chart in report.catalog.charts.values() {
+        used_metrics.extend(chart.metric_ids());
+    }
+    let pages = all_pages(report);
+    for page in &pages {
+        for r in markdown::scan_references(page.body()) {
+            let (line, col) = line_col(&page.text, page.body_offset + r.offset);
+            check_reference(report, &r, &page.file, line, col, diags);
+            match r.kind {
+                RefKind::Metric => {
+                    used_metrics.insert(
+                        report
+                            .catalog
+                            .metrics
+                            .get_key_value(&r.id)
+                            .map_or("", |(k, _)| k.as_str()),
+                    );
+                }
+                RefKind::Chart => {
+                    used_charts.insert(r.id.clone());
+                }
+                RefKind::Unknown => {}
+            }
+        }
+        for text in [&page.front.summary, &page.front.kicker]
+            .into_iter()
+            .flatten()
+        {
+            let base = page.text.find(text.as_str()).unwrap_or(0);
+            for r in markdown::scan_references(text) {
+                let (line, col) = line_col(&page.text, base + r.offset);
+                check_reference(report, &r, &page.file, line, col, diags);
+                if let Some((k, _)) = report.catalog.metrics.get_key_value(&r.id) {
+                    used_metrics.insert(k.as_str());
+                }
+            }
+        }
+    }
+    for m in report
+        .catalog
+        .metrics
+        .values()
+        .filter(|m| !used_metrics.contains(m.id.as_str()))
+    {
+        let msg = format!("metric `{}` is not used in any page or chart", m.id);
+        let hint = format!("refer to it with {{{{ metric:{} }}}}, or remove it", m.id);
+        diags.push(
+            Diagnostic::warning(&m.origin.file, m.origin.line, m.origin.col, msg).with_hint(hint),
+        );
+    }
+    for c in report
+        .catalog
+        .charts
+        .values()
+        .filter(|c| !used_charts.contains(&c.id))
+    {
+        let msg = format!("chart `{}` is not placed on any page", c.id);
+        let hint = format!("place it with ![caption](chart:{}) on its own line", c.id);
+        diags.push(
+            Diagnostic::warning(&c.origin.file, c.origin.line, c.origin.col, msg).with_hint(hint),
+        );
+    }
+}
+
+fn all_pages(report: &Report) -> Vec<&Page> {
+    let mut pages: Vec<&Page> = report.home.0.values().collect();
+    for chapter in &report.chapters {
+        pages.extend(chapter.index.0.values());
+        for section in &chapter.sections {
+            pages.extend(section.pages.0.values());
+        }
+    }
+    pages
+}
+
+fn check_reference(
+    report: &Report,
+    r: &markdown::Reference,
+    file: &std::path::Path,
+    line: usize,
+    col: usize,
+    diags: &mut Diagnostics,
+) {
+    let catalog = &report.catalog;
+    let error = |msg: String, hint: String| Diagnostic::error(file, line, col, msg).with_hint(hint);
+    match r.kind {
+        RefKind::Metric => match catalog.metrics.get(&r.id) {
+            None => diags.push(error(
+                format!("unknown metric `{}`", r.id),
+                suggest(&r.id, catalog.metrics.keys()),
+            )),
+            Some(m) => match r.filter.as_deref() {
+                None | Some("number") => {}
+                Some("change") if m.change.is_none() => {
+                    diags.push(error(
+                        format!("metric `{}` has no `change` to show", r.id),
+                        "add `change:` to the metric in its metrics.yaml".into(),
+                    ));
+                }
+                Some("change") => {}
+                Some(other) => diags.push(error(
+                    format!("unknown filter `{other}`"),
+                    "use `| number` or `| change`, or no filter".into(),
+                )),
+            },
+        },
+        RefKind::Chart if !catalog.charts.contains_key(&r.id) => {
+            diags.push(error(
+                format!("unknown chart `{}`", r.id),
+                suggest(&r.id, catalog.charts.keys()),
+            ));
+        }
+        RefKind::Chart if r.inline => {
+            let hint = format!(
+                "put ![caption](chart:{}) on a line of its own, with blank lines around it",
+                r.id
+            );
+            diags.push(error("a chart must stand on its own line".into(), hint));
+        }
+        RefKind::Chart => {}
+        RefKind::Unknown => {
+            let msg = format!(
+                "`{{{{ {} }}}}` is not a metric reference and is shown as written",
+                r.id
+            );
+            diags.push(
+                Diagnostic::warning(file, line, col, msg)
+                    .with_hint("write {{ metric:ID }}".to_string()),
+            );
+        }
+    }
+}

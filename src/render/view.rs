@@ -1,0 +1,190 @@
+//! The documented template context. Templates receive three variables:
+//!
+//! - `site`: [`SiteView`], the report and its navigation in the page's language;
+//! - `page`: [`PageView`], what this page shows;
+//! - `t`: the theme's UI strings for the page's language (`t.next_chapter`).
+//!
+//! These are view structs made for templates, not nianbao's internal
+//! types, so the internals can change without breaking themes.
+
+use serde::Serialize;
+
+use crate::render::markdown::Heading;
+
+/// The report, in the language of the page being rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Headline.
+    pub title: String,
+    /// Subtitle ("" when none).
+    pub subtitle: String,
+    /// Organisation ("" when none).
+    pub organization: String,
+    /// Description for link previews.
+    pub description: String,
+    /// Year as written in report.yaml.
+    pub year: String,
+    /// Language code of this page (`en`).
+    pub lang: String,
+    /// BCP 47 tag of this page (`zh-Hans`).
+    pub lang_tag: String,
+    /// Relative path from this page to the site root ("../").
+    pub root: String,
+    /// URL of this language's home page, relative to this page.
+    pub home_url: String,
+    /// Theme static files: name → URL relative to this page (`style.css`).
+    pub assets: std::collections::BTreeMap<String, String>,
+    /// Every language, with the link to this page in it.
+    pub languages: Vec<LanguageLink>,
+    /// All chapters, for navigation.
+    pub chapters: Vec<ChapterLink>,
+    /// Generator name and version.
+    pub generator: String,
+}
+
+/// A language switcher entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLink {
+    /// Code (`en`).
+    pub code: String,
+    /// BCP 47 tag.
+    pub tag: String,
+    /// Name in its own language ("English", "中文").
+    pub name: String,
+    /// This page in that language, relative to this page.
+    pub url: String,
+    /// Absolute URL of this page in that language (hreflang).
+    pub absolute_url: String,
+    /// True for the page's own language.
+    pub current: bool,
+}
+
+/// A chapter in navigation lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterLink {
+    /// 1-based number.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// Kicker ("" when none).
+    pub kicker: String,
+    /// Summary as inline HTML ("" when none).
+    pub summary_html: String,
+    /// Link relative to the current page.
+    pub url: String,
+    /// True when this is the page being rendered.
+    pub current: bool,
+}
+
+/// What one page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// `home`, `chapter` or `404`.
+    pub kind: String,
+    /// Title for `<title>` and Open Graph.
+    pub title: String,
+    /// Description for meta tags.
+    pub description: String,
+    /// Absolute (or root-relative) canonical URL.
+    pub canonical_url: String,
+    /// Open Graph locale (`zh_Hans`, `en`).
+    pub og_locale: String,
+    /// Set on the home page.
+    pub home: Option<HomeView>,
+    /// Set on chapter pages.
+    pub chapter: Option<ChapterView>,
+}
+
+/// The cover.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    /// Highlight cards.
+    pub highlights: Vec<CardView>,
+    /// Foreword title ("" when none).
+    pub foreword_title: String,
+    /// Foreword as HTML ("" when none).
+    pub foreword_html: String,
+    /// Set when the foreword is shown in another language.
+    pub fallback: Option<FallbackView>,
+}
+
+/// A highlight card: the number large, its words small.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    /// Metric id.
+    pub id: String,
+    /// What the number counts.
+    pub label: String,
+    /// Words before the number ("over", "CNY").
+    pub before: String,
+    /// The number.
+    pub number: String,
+    /// Words after the number ("million", "万元").
+    pub after: String,
+    /// The whole value as one string, for screen readers.
+    pub text: String,
+    /// Change on last year ("+40.1%"), "" when none.
+    pub change: String,
+    /// True when the change is negative.
+    pub change_negative: bool,
+}
+
+/// A notice that a page is shown in another language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FallbackView {
+    /// Code of the language shown.
+    pub lang: String,
+    /// Its BCP 47 tag (for `lang=""` on the content).
+    pub tag: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// A chapter page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterView {
+    /// 1-based number.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// Kicker.
+    pub kicker: String,
+    /// Lead paragraph(s) as HTML.
+    pub lead_html: String,
+    /// The title was supplied by the editor.
+    pub title_by_editor: bool,
+    /// Set when the chapter's own texts are shown in another language.
+    pub fallback: Option<FallbackView>,
+    /// Sections in order.
+    pub sections: Vec<SectionView>,
+    /// Table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Previous chapter.
+    pub prev: Option<ChapterLink>,
+    /// Next chapter.
+    pub next: Option<ChapterLink>,
+}
+
+/// A section on a chapter page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Anchor id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Body HTML.
+    pub html: String,
+    /// Set when shown in another language.
+    pub fallback: Option<FallbackView>,
+}
+
+/// A table-of-contents entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// Anchor id.
+    pub id: String,
+    /// Text.
+    pub title: String,
+    /// Headings inside the section.
+    pub children: Vec<Heading>,
+}
