@@ -59,6 +59,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
     let report = model::report::build(raw, options.base_url.as_deref(), &mut diags);
     let mut site = RenderedSite::default();
     if let Some(report) = &report {
+        render::site::check_references(report, &mut diags);
         let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
         if let Some(theme) = render::theme::load(&options.root, &report.theme, &codes, &mut diags) {
             // Rendering a report with errors would only add follow-on noise.

@@ -87,6 +87,9 @@ pub struct RawSite {
     pub metrics: Vec<MetricsSource>,
     /// Files under `content/assets/`: (absolute source, path below `assets/`).
     pub assets: Vec<(PathBuf, PathBuf)>,
+    /// Metrics files that could not be read or parsed: ids defined there
+    /// are missing, which explains "unknown metric" errors elsewhere.
+    pub broken_metrics: Vec<PathBuf>,
 }
 
 /// Reads the report folder under `root`. Problems are collected, not fatal:
@@ -129,6 +132,7 @@ impl Walker<'_> {
             chapters: Vec::new(),
             metrics: Vec::new(),
             assets: Vec::new(),
+            broken_metrics: Vec::new(),
         };
         let mut chapter_dirs = Vec::new();
         for entry in sorted_entries(content, &mut self.diags, self.root) {
@@ -143,7 +147,10 @@ impl Walker<'_> {
                     chapter_dirs.push(entry);
                 }
             } else if name == "metrics.yaml" {
-                site.metrics.extend(self.metrics_file(&entry));
+                match self.metrics_file(&entry) {
+                    Some(m) => site.metrics.push(m),
+                    None => site.broken_metrics.push(relative(self.root, &entry)),
+                }
             } else if name.ends_with(".md") {
                 if let Some((stem, lang)) = self.markdown_name(&entry, &name) {
                     if stem == "_index" {
@@ -166,7 +173,7 @@ impl Walker<'_> {
         }
         let mut seen = BTreeMap::new();
         for dir in chapter_dirs {
-            if let Some(chapter) = self.chapter(&dir, &mut site.metrics) {
+            if let Some(chapter) = self.chapter(&dir, &mut site.metrics, &mut site.broken_metrics) {
                 if let Some(first) = seen.insert(chapter.slug.clone(), chapter.dir.clone()) {
                     let msg = format!(
                         "chapter slug `{}` is used twice (also by {})",
@@ -181,7 +188,12 @@ impl Walker<'_> {
         site
     }
 
-    fn chapter(&mut self, dir: &Path, metrics: &mut Vec<MetricsSource>) -> Option<RawChapter> {
+    fn chapter(
+        &mut self,
+        dir: &Path,
+        metrics: &mut Vec<MetricsSource>,
+        broken: &mut Vec<PathBuf>,
+    ) -> Option<RawChapter> {
         let name = file_name(dir);
         let slug = self.slug_of(dir, &name)?;
         let mut chapter = RawChapter {
@@ -204,7 +216,10 @@ impl Walker<'_> {
                     .files
                     .extend(below.into_iter().map(|(src, rel)| (src, sub.join(rel))));
             } else if name == "metrics.yaml" {
-                metrics.extend(self.metrics_file(&entry));
+                match self.metrics_file(&entry) {
+                    Some(m) => metrics.push(m),
+                    None => broken.push(relative(self.root, &entry)),
+                }
             } else if name.ends_with(".md") {
                 let Some((stem, lang)) = self.markdown_name(&entry, &name) else {
                     continue;
@@ -284,10 +299,10 @@ impl Walker<'_> {
     }
 
     fn add_page(&mut self, pages: &mut Localized, path: &Path, lang: String) {
-        if let Some(page) = self.page(path) {
-            if !page.front.draft {
-                pages.insert(lang, page);
-            }
+        if let Some(page) = self.page(path)
+            && !page.front.draft
+        {
+            pages.insert(lang, page);
         }
     }
 

@@ -73,6 +73,23 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
+/// The position of the first `key:` at or below 1-based `from_line`;
+/// `from_line` itself (column 1) when there is none.
+pub fn key_from(text: &str, key_name: &str, from_line: usize) -> (usize, usize) {
+    let skip = from_line.saturating_sub(1);
+    let rest: String = text.lines().skip(skip).collect::<Vec<_>>().join("\n");
+    let (line, col) = key(&rest, key_name, 0);
+    let found = rest
+        .lines()
+        .nth(line - 1)
+        .is_some_and(|l| l.contains(key_name));
+    if found {
+        (line + skip, col)
+    } else {
+        (from_line.max(1), 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,22 +109,5 @@ mod tests {
     #[test]
     fn whole_words_only() {
         assert_eq!(value("series: [ab, a_b, a]", "a", 0), Some((1, 19)));
-    }
-}
-
-/// The position of the first `key:` at or below 1-based `from_line`;
-/// `from_line` itself (column 1) when there is none.
-pub fn key_from(text: &str, key_name: &str, from_line: usize) -> (usize, usize) {
-    let skip = from_line.saturating_sub(1);
-    let rest: String = text.lines().skip(skip).collect::<Vec<_>>().join("\n");
-    let (line, col) = key(&rest, key_name, 0);
-    let found = rest
-        .lines()
-        .nth(line - 1)
-        .is_some_and(|l| l.contains(key_name));
-    if found {
-        (line + skip, col)
-    } else {
-        (from_line.max(1), 1)
     }
 }

@@ -202,6 +202,28 @@ pub struct Catalog {
     pub metrics: BTreeMap<String, Metric>,
     /// Charts by id.
     pub charts: BTreeMap<String, Chart>,
+    /// Metrics files that failed to load (their ids are missing).
+    pub broken_files: Vec<PathBuf>,
+}
+
+impl Catalog {
+    /// The hint for an unknown metric or chart id: a close match, and the
+    /// files that failed to load, which may be where it is defined.
+    pub fn unknown_hint<'a>(&self, id: &str, known: impl Iterator<Item = &'a String>) -> String {
+        let mut hint = suggest(id, known);
+        if !self.broken_files.is_empty() {
+            let files: Vec<String> = self
+                .broken_files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect();
+            hint.push_str(&format!(
+                " ({} could not be loaded; fix it first, it may define this id)",
+                files.join(", ")
+            ));
+        }
+        hint
+    }
 }
 
 /// Converts text per language, checking every declared language is present
@@ -249,10 +271,14 @@ pub fn text_of(
 /// Validates every metrics file into one catalog.
 pub fn build_catalog(
     sources: &[MetricsSource],
+    broken: &[PathBuf],
     languages: &[String],
     diags: &mut Diagnostics,
 ) -> Catalog {
-    let mut catalog = Catalog::default();
+    let mut catalog = Catalog {
+        broken_files: broken.to_vec(),
+        ..Catalog::default()
+    };
     for source in sources {
         let mut nth_id: BTreeMap<&str, usize> = BTreeMap::new();
         for raw in &source.raw.metrics {
@@ -274,7 +300,7 @@ pub fn build_catalog(
             .iter()
             .find(|s| s.file == chart.origin.file)
             .map_or("", |s| s.text.as_str());
-        check_chart_links(chart, &catalog.metrics, text, diags);
+        check_chart_links(chart, &catalog, text, diags);
     }
     catalog
 }
@@ -648,12 +674,8 @@ fn expected_fields(kind: ChartKind) -> &'static str {
     }
 }
 
-fn check_chart_links(
-    chart: &Chart,
-    metrics: &BTreeMap<String, Metric>,
-    source_text: &str,
-    diags: &mut Diagnostics,
-) {
+fn check_chart_links(chart: &Chart, catalog: &Catalog, source_text: &str, diags: &mut Diagnostics) {
+    let metrics = &catalog.metrics;
     let file = &chart.origin.file;
     let position = |id: &str| {
         // Point at the reference inside this chart's entry, not at the metric's definition.
@@ -666,7 +688,8 @@ fn check_chart_links(
             let (line, col) = position(id);
             let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
             diags.push(
-                Diagnostic::error(file, line, col, msg).with_hint(suggest(id, metrics.keys())),
+                Diagnostic::error(file, line, col, msg)
+                    .with_hint(catalog.unknown_hint(id, metrics.keys())),
             );
             continue;
         };
@@ -751,7 +774,7 @@ mod tests {
             raw,
         };
         let mut diags = Diagnostics::new();
-        let c = build_catalog(&[source], &["zh".into(), "en".into()], &mut diags);
+        let c = build_catalog(&[source], &[], &["zh".into(), "en".into()], &mut diags);
         (c, diags)
     }
 

@@ -124,7 +124,7 @@ impl Decimal {
         }
         let digits = self.int.len();
         for (i, c) in self.int.chars().enumerate() {
-            if i > 0 && (digits - i) % 3 == 0 {
+            if i > 0 && (digits - i).is_multiple_of(3) {
                 out.push_str(separator);
             }
             out.push(c);

@@ -150,7 +150,7 @@ pub fn build(
         &text,
         diags,
     );
-    let catalog = metric::build_catalog(&raw.metrics, &codes, diags);
+    let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     for (nth, id) in report.highlights.iter().enumerate() {
         if !catalog.metrics.contains_key(id) {
             let (line, col) =
@@ -158,12 +158,12 @@ pub fn build(
             let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
             diags.push(
                 Diagnostic::error(&file, line, col, msg)
-                    .with_hint(metric::suggest(id, catalog.metrics.keys())),
+                    .with_hint(catalog.unknown_hint(id, catalog.metrics.keys())),
             );
         }
     }
     let home = Pages(raw.home);
-    check_translations(&home, &languages, None, diags);
+    check_translations(&home, &languages, diags);
     let chapters = raw
         .chapters
         .into_iter()
@@ -261,14 +261,14 @@ fn chapter(
         );
         diags.push(Diagnostic::error(&raw.dir, 0, 0, msg).with_hint(hint));
     } else {
-        check_translations(&index, languages, Some("_index"), diags);
+        check_translations(&index, languages, diags);
     }
     let sections = raw
         .sections
         .into_iter()
         .map(|s| {
             let pages = Pages(s.pages);
-            check_translations(&pages, languages, None, diags);
+            check_translations(&pages, languages, diags);
             Section {
                 slug: s.slug,
                 pages,
@@ -286,12 +286,7 @@ fn chapter(
 }
 
 /// A missing translation is a warning: the page falls back with a notice.
-fn check_translations(
-    pages: &Pages,
-    languages: &[Language],
-    _name: Option<&str>,
-    diags: &mut Diagnostics,
-) {
+fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnostics) {
     let Some((shown_lang, first)) = languages
         .iter()
         .find_map(|l| pages.0.get(&l.code).map(|p| (&l.code, p)))

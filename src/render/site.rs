@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::discover::Page;
 use crate::model::lang::Language;
-use crate::model::metric::suggest;
 use crate::model::nav::{self, page_path};
 use crate::model::report::{Chapter, Report, Translation};
 use crate::render::charts::{self, RenderedChart, TableLabels};
@@ -30,7 +29,6 @@ pub struct RenderedSite {
 /// are returned as diagnostics; rendering goes on so all are reported.
 pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
     let mut diags = Diagnostics::new();
-    check_references(report, &mut diags);
     let renderer = Renderer::new(report, theme);
     let mut site = RenderedSite::default();
     site.files.extend(renderer.asset_files());
@@ -705,7 +703,7 @@ fn slash_path(path: &std::path::Path) -> String {
 
 /// Checks every metric and chart reference in every Markdown file and in
 /// front matter; warns about metrics and charts nothing refers to.
-fn check_references(report: &Report, diags: &mut Diagnostics) {
+pub fn check_references(report: &Report, diags: &mut Diagnostics) {
     let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
     let mut used_charts = BTreeSet::new();
     for chart in report.catalog.charts.values() {
@@ -797,7 +795,7 @@ fn check_reference(
         RefKind::Metric => match catalog.metrics.get(&r.id) {
             None => diags.push(error(
                 format!("unknown metric `{}`", r.id),
-                suggest(&r.id, catalog.metrics.keys()),
+                catalog.unknown_hint(&r.id, catalog.metrics.keys()),
             )),
             Some(m) => match r.filter.as_deref() {
                 None | Some("number") => {}
@@ -817,7 +815,7 @@ fn check_reference(
         RefKind::Chart if !catalog.charts.contains_key(&r.id) => {
             diags.push(error(
                 format!("unknown chart `{}`", r.id),
-                suggest(&r.id, catalog.charts.keys()),
+                catalog.unknown_hint(&r.id, catalog.charts.keys()),
             ));
         }
         RefKind::Chart if r.inline => {

@@ -1,0 +1,126 @@
+//! Test harness: copies a fixture site into a temporary folder, builds it,
+//! and reads the output.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fixture copied to a temporary folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
+    pub fn fixture(name: &str) -> Self {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        Self::copy_of(&src)
+    }
+
+    /// Copies any site folder (e.g. the repository itself for `content/`).
+    pub fn copy_of(src: &Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["content", "themes"] {
+            if src.join(sub).exists() {
+                copy_dir(&src.join(sub), &dir.path().join(sub));
+            }
+        }
+        Self { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.root().join("output")
+    }
+
+    pub fn options(&self) -> nianbao::Options {
+        nianbao::Options::new(self.root())
+    }
+
+    /// Builds with the library and panics with the diagnostics on failure.
+    pub fn build(&self) -> nianbao::build::Rendered {
+        match nianbao::build(&self.options()) {
+            Ok(r) => r,
+            Err(nianbao::Error::Content(d)) => {
+                panic!(
+                    "build failed:\n{}",
+                    d.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            }
+            Err(e) => panic!("build failed: {e}"),
+        }
+    }
+
+    /// Reads an output file as text.
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.output().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        let p = self.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Runs the binary in the site folder.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .unwrap()
+    }
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let target = dst.join(entry.path().strip_prefix(src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes, sorted: for byte-for-byte comparisons.
+pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The text content of an HTML fragment, tags removed (for "does the page say X").
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
