@@ -1,0 +1,42 @@
+//! `nianbao build`: render the report into the output folder.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{Common, fail, print_diagnostics};
+
+/// Arguments of `build`.
+#[derive(Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Replace an output folder that nianbao did not create.
+    #[arg(long)]
+    force: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs `build`.
+pub fn run(args: BuildArgs) -> ExitCode {
+    let started = std::time::Instant::now();
+    let options = args.common.options(args.strict, args.force);
+    let output = options.output_dir();
+    match nianbao::build(&options) {
+        Ok(rendered) => {
+            print_diagnostics(&rendered.warnings);
+            let files = rendered.site.files.len() + rendered.site.copies.len();
+            eprintln!(
+                "built {} pages ({} files) into {} in {} ms",
+                rendered.pages,
+                files,
+                output.display(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}

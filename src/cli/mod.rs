@@ -1,0 +1,89 @@
+//! The command line: one module per command, each mapping its arguments to
+//! library calls and printing the outcome. The library itself never prints.
+
+pub mod build;
+pub mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use nianbao::{Diagnostics, Error, Options};
+
+/// Bilingual annual-report site generator.
+#[derive(Parser)]
+#[command(name = "nianbao", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Render content/ with the theme into output/.
+    Build(build::BuildArgs),
+    /// Run every validation of `build` and write nothing.
+    Check(check::CheckArgs),
+}
+
+impl Command {
+    /// Runs the command and returns the process exit code.
+    pub fn run(self) -> ExitCode {
+        match self {
+            Command::Build(args) => build::run(args),
+            Command::Check(args) => check::run(args),
+        }
+    }
+}
+
+/// Flags every command takes.
+#[derive(Args, Clone)]
+pub struct Common {
+    /// Site folder holding content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output folder [default: ROOT/output].
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Override base_url from report.yaml (e.g. https://example.org/report/2020/).
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+impl Common {
+    /// Library options from the common flags.
+    pub fn options(&self, strict: bool, force: bool) -> Options {
+        Options {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            strict,
+            force,
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, one block each.
+pub fn print_diagnostics(diags: &Diagnostics) {
+    for d in diags.iter() {
+        eprintln!("{d}");
+    }
+}
+
+/// Prints a failure and returns exit code 1.
+pub fn fail(err: Error) -> ExitCode {
+    match err {
+        Error::Content(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "failed: {} error(s), {} warning(s); the previous output was left untouched",
+                diags.error_count(),
+                diags.warning_count()
+            );
+        }
+        other => eprintln!("error: {other}"),
+    }
+    ExitCode::from(1)
+}
