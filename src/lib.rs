@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 
 pub use build::{Options, build, check, render_site};
 pub use error::{Diagnostic, Diagnostics, Error, Severity};

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Run every validation of `build` and write nothing.
     Check(check::CheckArgs),
+    /// Build in memory, serve on 127.0.0.1, rebuild and reload on every change.
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
@@ -34,6 +37,7 @@ impl Command {
         match self {
             Command::Build(args) => build::run(args),
             Command::Check(args) => check::run(args),
+            Command::Serve(args) => serve::run(args),
         }
     }
 }

@@ -86,12 +86,26 @@ pub fn root_prefix(page_path: &str) -> String {
     }
 }
 
-/// A link from the page at `from` to the page at `to` (both page paths).
+/// A relative link from the page at `from` to the page at `to` (both page
+/// paths, directories ending in `/`): "../reform/", "./".
 pub fn link(from: &str, to: &str) -> String {
-    let href = format!("{}{}", root_prefix(from), to);
-    href.strip_prefix("./")
-        .filter(|h| !h.is_empty())
-        .map_or(href.clone(), str::to_string)
+    let from_dirs: Vec<&str> = from.split_terminator('/').collect();
+    let to_dirs: Vec<&str> = to.split_terminator('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - common);
+    for dir in &to_dirs[common..] {
+        href.push_str(dir);
+        href.push('/');
+    }
+    if href.is_empty() {
+        "./".to_string()
+    } else {
+        href
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +135,9 @@ mod tests {
         assert_eq!(link("en/reform/", "reform/"), "../../reform/");
         assert_eq!(link("", "en/"), "en/");
         assert_eq!(link("", ""), "./");
+        assert_eq!(link("en/", "en/reform/"), "reform/");
+        assert_eq!(link("en/reform/", "en/"), "../");
+        assert_eq!(link("en/reform/", "en/reform/"), "./");
+        assert_eq!(link("reform/", "en/reform/"), "../en/reform/");
     }
 }

@@ -1,0 +1,111 @@
+//! `nianbao serve`: live preview with reload on every change.
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use nianbao::serve::{ServeEvent, ServeOptions};
+
+use super::{Common, fail};
+
+/// Arguments of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Port to listen on (the next free one is used when it is taken; 0 = any).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. Only loopback unless you choose otherwise.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs `serve` until Ctrl-C.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let open = args.open;
+    let options = ServeOptions {
+        build: args.common.options(args.strict, false),
+        bind: args.bind,
+        port: args.port,
+        port_attempts: 20,
+        debounce: Duration::from_millis(15),
+    };
+    match nianbao::serve::serve(options, move |event| print_event(&event, open)) {
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}
+
+fn print_event(event: &ServeEvent, open: bool) {
+    match event {
+        ServeEvent::Listening { addr, wanted_port } => {
+            if let Some(port) = wanted_port {
+                eprintln!("port {port} is taken; using {} instead", addr.port());
+            }
+            if !addr.ip().is_loopback() {
+                eprintln!(
+                    "warning: listening on {}: other machines on the network can open the preview",
+                    addr.ip()
+                );
+            }
+            // stdout, one line: tools and tests read the address from here.
+            println!("serving at http://{addr}/ (Ctrl-C to stop)");
+            if open {
+                open_browser(&format!("http://{addr}/"));
+            }
+        }
+        ServeEvent::Built {
+            changed,
+            elapsed,
+            outcome,
+            messages,
+        } => {
+            for message in messages {
+                eprintln!("{message}");
+            }
+            let what = match changed.as_slice() {
+                [] => "initial build".to_string(),
+                [one] => format!("{} changed", one.display()),
+                [first, rest @ ..] => {
+                    format!("{} and {} more changed", first.display(), rest.len())
+                }
+            };
+            let ms = elapsed.as_millis();
+            match outcome {
+                Ok(pages) => eprintln!("{what}: rebuilt {pages} pages in {ms} ms"),
+                Err(errors) => eprintln!(
+                    "{what}: build failed with {errors} error(s) in {ms} ms; still serving the last good version"
+                ),
+            }
+        }
+        ServeEvent::WatchError(message) => eprintln!("warning: file watcher: {message}"),
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(command)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}

@@ -1,0 +1,88 @@
+//! SERVE: live preview. Builds the report in memory (never into `output/`),
+//! serves it on 127.0.0.1, watches `content/` and `themes/`, rebuilds on
+//! every change and tells open tabs to reload. A failed rebuild keeps the
+//! last good site and shows the errors over it.
+
+mod server;
+mod site;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use server::{EVENTS_PATH, resolve_path};
+pub use site::{LiveSite, Snapshot};
+
+/// What `serve` needs to know.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Build options (root, strict…); `base_url` is forced to "/".
+    pub build: crate::Options,
+    /// Address to bind (127.0.0.1 unless told otherwise).
+    pub bind: std::net::IpAddr,
+    /// First port to try; 0 lets the system choose.
+    pub port: u16,
+    /// How many following ports to try when the port is taken.
+    pub port_attempts: u16,
+    /// Quiet time after a file event before rebuilding (editors write in bursts).
+    pub debounce: Duration,
+}
+
+/// Something the terminal should show.
+#[derive(Debug, Clone)]
+pub enum ServeEvent {
+    /// The server is listening.
+    Listening {
+        /// Where.
+        addr: SocketAddr,
+        /// The port asked for, when another one had to be used.
+        wanted_port: Option<u16>,
+    },
+    /// A build finished.
+    Built {
+        /// Files whose change caused it (empty for the first build).
+        changed: Vec<PathBuf>,
+        /// How long it took.
+        elapsed: Duration,
+        /// Pages in the site, or the error count when it failed.
+        outcome: Result<usize, usize>,
+        /// Diagnostics (errors and warnings) of this build, formatted.
+        messages: Vec<String>,
+    },
+    /// The watcher reported a problem.
+    WatchError(String),
+}
+
+/// Starts the server and blocks until Ctrl-C. `report` receives every event
+/// (the CLI prints them).
+pub fn serve(
+    options: ServeOptions,
+    report: impl Fn(ServeEvent) + Send + Sync + 'static,
+) -> Result<(), crate::Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| crate::Error::io(&options.build.root, e))?;
+    runtime.block_on(run(options, Arc::new(report)))
+}
+
+async fn run(
+    options: ServeOptions,
+    report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
+) -> Result<(), crate::Error> {
+    let mut build = options.build.clone();
+    build.base_url = Some("/".to_string());
+    let live = Arc::new(LiveSite::new(build));
+    report(live.rebuild(Vec::new()));
+    let listener = server::bind(options.bind, options.port, options.port_attempts).await?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| crate::Error::io(&options.build.root, e))?;
+    let wanted_port = (options.port != 0 && addr.port() != options.port).then_some(options.port);
+    report(ServeEvent::Listening { addr, wanted_port });
+    let _watcher = watch::start(live.clone(), options.debounce, report.clone())?;
+    server::run(listener, live).await
+}

@@ -1,0 +1,126 @@
+//! Watching `content/` and `themes/`: file events are gathered until the
+//! editor has been quiet for a moment, then one rebuild runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::load::discover::is_ignored;
+use crate::serve::{LiveSite, ServeEvent};
+
+/// Starts watching; the returned watcher must be kept alive.
+pub fn start(
+    live: Arc<LiveSite>,
+    debounce: Duration,
+    report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
+) -> Result<RecommendedWatcher, crate::Error> {
+    let root = live.options().root.clone();
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .map_err(|e| watch_error(&root, e))?;
+    for dir in ["content", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| watch_error(&path, e))?;
+        }
+    }
+    std::thread::Builder::new()
+        .name("nianbao-rebuild".into())
+        .spawn(move || rebuild_loop(&rx, &live, debounce, &*report))
+        .map_err(|e| crate::Error::io(&root, e))?;
+    Ok(watcher)
+}
+
+fn watch_error(path: &Path, err: notify::Error) -> crate::Error {
+    crate::Error::io(path, std::io::Error::other(err.to_string()))
+}
+
+type Message = notify::Result<Event>;
+
+fn rebuild_loop(
+    rx: &Receiver<Message>,
+    live: &LiveSite,
+    debounce: Duration,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    let root = live.options().root.clone();
+    while let Ok(first) = rx.recv() {
+        let mut changed = Vec::new();
+        collect(first, &root, &mut changed, report);
+        // Gather the rest of the burst (save = write + rename + chmod…).
+        loop {
+            match rx.recv_timeout(debounce) {
+                Ok(next) => collect(next, &root, &mut changed, report),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if !changed.is_empty() {
+            changed.sort();
+            changed.dedup();
+            report(live.rebuild(changed));
+        }
+    }
+}
+
+fn collect(
+    message: Message,
+    root: &Path,
+    changed: &mut Vec<PathBuf>,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    match message {
+        Ok(event) if is_content_change(&event.kind) => {
+            for path in event.paths {
+                if !is_editor_artifact(&path) {
+                    changed.push(
+                        path.strip_prefix(root)
+                            .map_or(path.clone(), Path::to_path_buf),
+                    );
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(err) => report(ServeEvent::WatchError(err.to_string())),
+    }
+}
+
+fn is_content_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)) => {
+            true
+        }
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// Swap files, backups and probe files editors write next to the real one.
+fn is_editor_artifact(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    // vim writes "4913" to test whether the folder is writable.
+    is_ignored(&name) || name == "4913" || name.starts_with(".#")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_artifacts_are_ignored() {
+        for name in ["a.md.swp", ".a.md.swx", "a.md~", "4913", ".#a.md", "#a.md#"] {
+            assert!(is_editor_artifact(Path::new(name)), "{name}");
+        }
+        assert!(!is_editor_artifact(Path::new("content/01-a/01-b.zh.md")));
+    }
+}
