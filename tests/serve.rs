@@ -242,3 +242,23 @@ fn a_taken_port_is_said_clearly() {
     assert!(line.starts_with("serving at http://127.0.0.1:"), "{line}");
     assert!(!line.contains(&format!(":{port}/")));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_even_with_a_tab_open() {
+    let site = Site::fixture("bilingual");
+    let mut server = Server::start(&site);
+    let _events = server.events();
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "server still running 5 s after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

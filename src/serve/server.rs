@@ -50,7 +50,14 @@ pub async fn run(listener: TcpListener, live: Arc<LiveSite>) -> Result<(), crate
         .fallback(handle)
         .with_state(live.clone());
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let live = live.clone();
+            async move {
+                shutdown_signal().await;
+                // Open tabs hold event streams; end them or shutdown waits forever.
+                live.shut_down();
+            }
+        })
         .await
         .map_err(|e| crate::Error::io(&live.options().root, e))
 }
@@ -182,7 +189,11 @@ fn events(live: &LiveSite, query: Option<&str>) -> impl IntoResponse + use<> {
             }
         }
     });
-    Sse::new(futures_util::StreamExt::chain(first, updates)).keep_alive(KeepAlive::default())
+    let stream = futures_util::StreamExt::take_until(
+        futures_util::StreamExt::chain(first, updates),
+        live.shutting_down(),
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
 fn redirect(location: &str) -> Response {

@@ -24,6 +24,7 @@ pub struct LiveSite {
     options: crate::Options,
     state: RwLock<State>,
     reload: broadcast::Sender<u64>,
+    shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Default)]
@@ -42,6 +43,7 @@ impl LiveSite {
             options,
             state: RwLock::new(State::default()),
             reload,
+            shutdown: tokio::sync::watch::Sender::new(false),
         }
     }
 
@@ -112,6 +114,19 @@ impl LiveSite {
     /// The number of builds so far (pages carry it, so a tab can tell it is stale).
     pub fn version(&self) -> u64 {
         self.state.read().unwrap_or_else(|p| p.into_inner()).version
+    }
+
+    /// Ends every open event stream, so the server can stop while tabs are open.
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Resolves once [`LiveSite::shut_down`] was called.
+    pub fn shutting_down(&self) -> impl std::future::Future<Output = ()> + Send + 'static + use<> {
+        let mut rx = self.shutdown.subscribe();
+        async move {
+            let _ = rx.wait_for(|stopped| *stopped).await;
+        }
     }
 
     /// A receiver of reload notifications.

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Save-to-reload latency of `nianbao serve`.
+
+Starts `nianbao serve --port 0` on a report folder, listens to the reload
+event stream like a browser tab, then repeatedly rewrites one section file
+and times from the write to the arrival of the reload event (which is sent
+after the rebuild finishes). Prints min / median / p90 in milliseconds.
+
+    python3 bench/serve_latency.py --root . --runs 30
+    python3 bench/serve_latency.py --root /tmp/bench-12000/nianbao
+"""
+import argparse
+import glob
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def start_server(binary, root):
+    proc = subprocess.Popen([binary, "serve", "--port", "0", "--root", root],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("serving at http://"):
+        proc.kill()
+        sys.exit(f"unexpected output from serve: {line!r}")
+    host, port = line.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    return proc, host, int(port)
+
+
+def open_events(host, port):
+    sock = socket.create_connection((host, port))
+    sock.sendall(f"GET /__nianbao/events HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    sock.settimeout(30)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += sock.recv(4096)
+    return sock
+
+
+def wait_reload(sock):
+    buf = b""
+    while b"data: reload" not in buf:
+        chunk = sock.recv(4096)
+        if not chunk:
+            sys.exit("event stream closed")
+        buf += chunk
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", default=".")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--binary", default="target/release/nianbao")
+    args = parser.parse_args()
+    sections = sorted(glob.glob(os.path.join(args.root, "content", "*", "*.md")))
+    sections = [s for s in sections if not os.path.basename(s).startswith("_index")]
+    target = sections[len(sections) // 2]
+    original = open(target, encoding="utf-8").read()
+    proc, host, port = start_server(args.binary, args.root)
+    samples = []
+    sock = open_events(host, port)
+    try:
+        for run in range(args.runs):
+            started = time.perf_counter()
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(original + f"\n\nEdit {run}.\n")
+            wait_reload(sock)
+            samples.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.1)  # let the editor's burst settle, as between real saves
+    finally:
+        sock.close()
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(original)
+        proc.terminate()
+        proc.wait()
+    samples.sort()
+    p90 = samples[int(len(samples) * 0.9) - 1]
+    print(f"{args.root}: edited {os.path.relpath(target, args.root)}, {args.runs} runs")
+    print(f"save-to-reload ms: min {samples[0]:.1f}  median {statistics.median(samples):.1f}  p90 {p90:.1f}")
+
+
+if __name__ == "__main__":
+    main()
