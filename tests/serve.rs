@@ -258,7 +258,10 @@ fn ctrl_c_stops_the_server_even_with_a_tab_open() {
             assert!(status.success(), "{status:?}");
             return;
         }
-        assert!(Instant::now() < deadline, "server still running 5 s after Ctrl-C");
+        assert!(
+            Instant::now() < deadline,
+            "server still running 5 s after Ctrl-C"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -65,6 +65,8 @@ struct Renderer<'a> {
     /// Theme static file name → fingerprinted path below the output folder.
     assets: BTreeMap<String, String>,
     fallback_i18n: I18n,
+    /// Chapter link texts per language, rendered once.
+    chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -79,12 +81,25 @@ impl<'a> Renderer<'a> {
                 )
             })
             .collect();
-        Self {
+        let mut renderer = Self {
             report,
             theme,
             assets,
             fallback_i18n: I18n::default(),
-        }
+            chapter_texts: BTreeMap::new(),
+        };
+        renderer.chapter_texts = report
+            .languages
+            .iter()
+            .map(|lang| {
+                let texts = report
+                    .chapters
+                    .iter()
+                    .map(|c| renderer.chapter_texts(lang, c));
+                (lang.code.clone(), texts.collect())
+            })
+            .collect();
+        renderer
     }
 
     fn i18n(&self, lang: &str) -> &I18n {
@@ -290,6 +305,8 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The link to `chapter` from the page at `from`. The texts are rendered
+    /// once per language (`chapter_texts`); only the URL depends on the page.
     fn chapter_link(
         &self,
         lang: &Language,
@@ -297,6 +314,21 @@ impl<'a> Renderer<'a> {
         chapter: &Chapter,
         current: Option<usize>,
     ) -> ChapterLink {
+        let cached = self
+            .chapter_texts
+            .get(&lang.code)
+            .and_then(|links| links.get(chapter.number - 1));
+        let mut link = match cached {
+            Some(link) => link.clone(),
+            None => self.chapter_texts(lang, chapter),
+        };
+        link.url = nav::link(from, &link.url);
+        link.current = current == Some(chapter.number);
+        link
+    }
+
+    /// A chapter's link texts in one language; `url` is the chapter's page path.
+    fn chapter_texts(&self, lang: &Language, chapter: &Chapter) -> ChapterLink {
         let index = chapter.index.get(&lang.code, &self.report.languages);
         let front = index.as_ref().map(|t| &t.page.front);
         let text = |f: Option<&Option<String>>| f.and_then(|s| s.clone()).unwrap_or_default();
@@ -317,11 +349,8 @@ impl<'a> Renderer<'a> {
                 words,
             ),
             summary_html,
-            url: nav::link(
-                from,
-                &page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug)),
-            ),
-            current: current == Some(chapter.number),
+            url: page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug)),
+            current: false,
         }
     }
 

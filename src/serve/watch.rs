@@ -51,7 +51,8 @@ fn rebuild_loop(
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
     // Event paths are absolute; strip the canonical root to show short ones.
-    let root = std::fs::canonicalize(&live.options().root).unwrap_or_else(|_| live.options().root.clone());
+    let root =
+        std::fs::canonicalize(&live.options().root).unwrap_or_else(|_| live.options().root.clone());
     while let Ok(first) = rx.recv() {
         let mut changed = Vec::new();
         collect(first, &root, &mut changed, report);
