@@ -3,13 +3,15 @@
 //! The pipeline follows the data: [`load`] reads `content/` into raw
 //! structures, [`model`] validates and links them, [`render`] turns the
 //! model and a theme into files, and [`output`] writes them safely.
-//! [`build`] ties the stages together; the binary is a thin CLI over it.
+//! [`build`] ties the stages together; [`publish`] checks, builds, verifies
+//! links and deploys; the binary is a thin CLI over them.
 
 pub mod build;
 pub mod error;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod publish;
 pub mod render;
 
 pub use build::{Options, build, check, render_site};

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod publish;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Run every validation of `build` and write nothing.
     Check(check::CheckArgs),
+    /// Check, build for the production URL, verify links, and deploy to a folder or a git branch.
+    Publish(publish::PublishArgs),
 }
 
 impl Command {
@@ -34,6 +37,7 @@ impl Command {
         match self {
             Command::Build(args) => build::run(args),
             Command::Check(args) => check::run(args),
+            Command::Publish(args) => publish::run(args),
         }
     }
 }
@@ -72,9 +76,13 @@ pub fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
-/// Prints a failure and returns exit code 1.
+/// Prints a failure and returns exit code 1 (2 for a usage error).
 pub fn fail(err: Error) -> ExitCode {
     match err {
+        Error::Usage(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
         Error::Content(diags) => {
             print_diagnostics(&diags);
             eprintln!(
