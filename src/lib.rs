@@ -4,7 +4,8 @@
 //! structures, [`model`] validates and links them, [`render`] turns the
 //! model and a theme into files, and [`output`] writes them safely.
 //! [`build`] ties the stages together; [`publish`] checks, builds, verifies
-//! links and deploys; the binary is a thin CLI over them.
+//! links and deploys; [`scaffold`] starts a new report. The binary is a
+//! thin CLI over them.
 
 pub mod build;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod scaffold;
 
 pub use build::{Options, build, check, render_site};
 pub use error::{Diagnostic, Diagnostics, Error, Severity};

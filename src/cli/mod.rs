@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod new;
 pub mod publish;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Check, build for the production URL, verify links, and deploy to a folder or a git branch.
     Publish(publish::PublishArgs),
+    /// Start a new report in DIR that builds as it is.
+    New(new::NewArgs),
 }
 
 impl Command {
@@ -38,6 +41,7 @@ impl Command {
             Command::Build(args) => build::run(args),
             Command::Check(args) => check::run(args),
             Command::Publish(args) => publish::run(args),
+            Command::New(args) => new::run(args),
         }
     }
 }
