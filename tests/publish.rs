@@ -438,3 +438,29 @@ fn branch_mode_needs_a_git_repository() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn domain_must_be_a_bare_host_name() {
+    let site = Site::fixture("bilingual");
+    let report = site.root().join("content/report.yaml");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        &report,
+        format!("{text}domain: https://report.example.org/\n"),
+    )
+    .unwrap();
+    let out = site.run(&["check"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "content/report.yaml:8:1: `domain: https://report.example.org/` is not a host name"
+        ),
+        "{err}"
+    );
+    std::fs::write(&report, format!("{text}domain: report.example.org\n")).unwrap();
+    let other_host = site.run(&["check", "--base-url", "https://example.org/report/"]);
+    let err = stderr_of(&other_host);
+    assert_eq!(other_host.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: content/report.yaml:8:1: `domain: report.example.org` differs from the host of base_url (example.org)"), "{err}");
+}
