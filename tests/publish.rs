@@ -191,6 +191,14 @@ fn only_replaces_an_empty_folder_or_its_own_unless_forced() {
         let out = site.run(&["publish", "--to", dangerous, "--force"]);
         assert_eq!(out.status.code(), Some(1), "{dangerous}");
     }
+    site.write("pages/.git", "gitdir: /somewhere/.git/worktrees/pages\n");
+    let checkout = site.run(&["publish", "--to", "pages", "--force"]);
+    assert_eq!(checkout.status.code(), Some(1));
+    assert!(
+        stderr_of(&checkout).contains("git repository"),
+        "{}",
+        stderr_of(&checkout)
+    );
     let forced = site.run(&["publish", "--to", "www", "--force"]);
     let err = stderr_of(&forced);
     assert_eq!(forced.status.code(), Some(0), "{err}");

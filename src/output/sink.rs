@@ -41,6 +41,11 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), E
     if out.join("content").join("report.yaml").exists() {
         return Err(refuse("it holds a report's content/ folder"));
     }
+    if out.join(".git").exists() {
+        return Err(refuse(
+            "it holds a git repository (.git), which nianbao never replaces; to publish to a branch, use `nianbao publish --git-branch`",
+        ));
+    }
     if force || !out.exists() {
         return Ok(());
     }
@@ -190,6 +195,10 @@ mod tests {
             .to_string();
         assert!(err.contains("--force"), "{err}");
         assert!(check_output_dir(&root, &foreign, true).is_ok());
+        let checkout = root.join("pages");
+        fs::create_dir_all(checkout.join(".git")).unwrap();
+        fs::write(checkout.join(MARKER), "").unwrap();
+        assert!(check_output_dir(&root, &checkout, true).is_err());
     }
 
     #[test]
