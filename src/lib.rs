@@ -3,7 +3,7 @@
 //! The pipeline follows the data: [`load`] reads `content/` into raw
 //! structures, [`model`] validates and links them, [`render`] turns the
 //! model and a theme into files, and [`output`] writes them safely.
-//! [`build`] ties the stages together; [`publish`] checks, builds, verifies
+//! [`build`](mod@build) ties the stages together; [`publish`] checks, builds, verifies
 //! links and deploys; [`scaffold`] starts a new report. The binary is a
 //! thin CLI over them.
 
