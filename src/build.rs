@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostics, Error};
+use crate::model::nav::BaseUrl;
 use crate::render::site::RenderedSite;
 use crate::{load, model, output, render};
 
@@ -51,6 +52,10 @@ pub struct Rendered {
     pub warnings: Diagnostics,
     /// Number of HTML pages.
     pub pages: usize,
+    /// Where the site is published (`--base-url` or report.yaml).
+    pub base_url: BaseUrl,
+    /// The custom domain from report.yaml, if any.
+    pub domain: Option<String>,
 }
 
 /// Loads, validates and renders the report at `options.root`, in memory.
@@ -77,6 +82,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
     if diags.has_errors() || report.is_none() {
         return Err(Error::Content(diags));
     }
+    let (base_url, domain) = report.map(|r| (r.base_url, r.domain)).unwrap_or_default();
     let pages = site
         .files
         .iter()
@@ -86,6 +92,8 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
         site,
         warnings: diags,
         pages,
+        base_url,
+        domain,
     })
 }
 

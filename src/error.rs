@@ -187,6 +187,20 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// The git branch is not one nianbao may replace.
+    #[error("refusing to publish to branch `{branch}`: {reason}")]
+    UnsafeBranch {
+        /// The branch name.
+        branch: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A git command failed, or there is no repository.
+    #[error("git: {0}")]
+    Git(String),
+    /// The command was given arguments it cannot use (exit code 2).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {

@@ -3,6 +3,8 @@
 
 pub mod build;
 pub mod check;
+pub mod new;
+pub mod publish;
 pub mod serve;
 
 use std::path::PathBuf;
@@ -29,6 +31,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Build in memory, serve on 127.0.0.1, rebuild and reload on every change.
     Serve(serve::ServeArgs),
+    /// Check, build for the production URL, verify links, and deploy to a folder or a git branch.
+    Publish(publish::PublishArgs),
+    /// Start a new report in DIR that builds as it is.
+    New(new::NewArgs),
 }
 
 impl Command {
@@ -38,6 +44,8 @@ impl Command {
             Command::Build(args) => build::run(args),
             Command::Check(args) => check::run(args),
             Command::Serve(args) => serve::run(args),
+            Command::Publish(args) => publish::run(args),
+            Command::New(args) => new::run(args),
         }
     }
 }
@@ -76,9 +84,13 @@ pub fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
-/// Prints a failure and returns exit code 1.
+/// Prints a failure and returns exit code 1 (2 for a usage error).
 pub fn fail(err: Error) -> ExitCode {
     match err {
+        Error::Usage(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
         Error::Content(diags) => {
             print_diagnostics(&diags);
             eprintln!(

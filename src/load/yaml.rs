@@ -53,6 +53,10 @@ pub struct RawReport {
     /// Where the site will be published ("/" or "https://example.org/report/").
     #[serde(default)]
     pub base_url: Option<String>,
+    /// Custom domain of the published site (`report.example.org`), written
+    /// to `CNAME` by `publish --git-branch`.
+    #[serde(default)]
+    pub domain: Option<String>,
     /// Theme folder name under `themes/`.
     #[serde(default)]
     pub theme: Option<String>,

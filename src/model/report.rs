@@ -90,6 +90,8 @@ pub struct Report {
     pub description: Option<Text>,
     /// Where the site is published.
     pub base_url: BaseUrl,
+    /// Custom domain for static hosts that read a `CNAME` file.
+    pub domain: Option<String>,
     /// Theme name.
     pub theme: String,
     /// Metric ids for the cover cards.
@@ -150,6 +152,10 @@ pub fn build(
         &text,
         diags,
     );
+    let domain = report
+        .domain
+        .as_deref()
+        .and_then(|d| domain(d, &base_url, &file, &text, diags));
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     for (nth, id) in report.highlights.iter().enumerate() {
         if !catalog.metrics.contains_key(id) {
@@ -181,6 +187,7 @@ pub fn build(
         organization,
         description,
         base_url,
+        domain,
         theme: report
             .theme
             .clone()
@@ -243,6 +250,52 @@ fn base_url(value: Option<&str>, file: &PathBuf, text: &str, diags: &mut Diagnos
         diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
         BaseUrl::default()
     })
+}
+
+/// Validates `domain:`: a host name without scheme or path. A base_url on
+/// another host is a warning: the site would be served where links do not point.
+fn domain(
+    value: &str,
+    base_url: &BaseUrl,
+    file: &PathBuf,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let (line, col) = locate::key(text, "domain", 0);
+    let host = value.trim().to_ascii_lowercase();
+    if !is_host_name(&host) {
+        let msg = format!("`domain: {value}` is not a host name");
+        let hint =
+            "write the bare host, for example `domain: report.example.org` (no https://, no path)";
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+        return None;
+    }
+    let base_host = base_url
+        .origin
+        .split_once("://")
+        .map(|(_, h)| h.to_ascii_lowercase());
+    if let Some(base_host) = base_host.filter(|h| *h != host) {
+        let msg = format!(
+            "`domain: {host}` differs from the host of base_url ({base_host}): absolute links would point elsewhere"
+        );
+        let hint = format!("set base_url to \"https://{host}/\", or remove `domain:`");
+        diags.push(Diagnostic::warning(file, line, col, msg).with_hint(hint));
+    }
+    Some(host)
+}
+
+/// `report.example.org`: dot-separated labels of letters, digits and inner
+/// hyphens, at least two labels.
+pub fn is_host_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    host.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn chapter(
@@ -320,5 +373,28 @@ fn translation_path(file: &std::path::Path, from: &str, to: &str) -> String {
     match name.strip_suffix(&suffix) {
         Some(stem) => format!("{stem}.{to}.md"),
         None => name.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        for ok in ["report.example.org", "a-b.example.org", "x1.io"] {
+            assert!(is_host_name(ok), "{ok}");
+        }
+        for bad in [
+            "https://example.org",
+            "example.org/report",
+            "localhost",
+            "-a.org",
+            "a..org",
+            "",
+            "a b.org",
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
     }
 }

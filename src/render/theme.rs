@@ -42,6 +42,14 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "static/style.css",
 ];
 
+/// A file of the built-in default theme by its path (`i18n/en.yaml`).
+pub fn default_theme_file(path: &str) -> Option<&'static [u8]> {
+    EMBEDDED
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// UI strings and number words of one language.
 #[derive(Debug, Clone, Default)]
 pub struct I18n {

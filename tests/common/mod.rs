@@ -124,3 +124,46 @@ pub fn text_of(html: &str) -> String {
     }
     out
 }
+
+/// Environment that gives git an identity on a fresh machine and keeps the
+/// machine's own git configuration out of the tests.
+pub const GIT_ENV: &[(&str, &str)] = &[
+    ("GIT_AUTHOR_NAME", "Test Author"),
+    ("GIT_AUTHOR_EMAIL", "author@example.org"),
+    ("GIT_COMMITTER_NAME", "Test Author"),
+    ("GIT_COMMITTER_EMAIL", "author@example.org"),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+    ("GIT_CONFIG_GLOBAL", "/dev/null"),
+];
+
+/// Runs git in `dir` and returns its trimmed output; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .envs(GIT_ENV.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs the binary in `dir` with [`GIT_ENV`].
+pub fn nianbao(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(dir)
+        .envs(GIT_ENV.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// Standard error of a finished command, as text.
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

@@ -1,0 +1,51 @@
+//! `nianbao new DIR`: start a report that builds as it is.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use nianbao::scaffold::{NewOptions, new_report};
+
+use super::fail;
+
+/// Arguments of `new`.
+#[derive(Args)]
+pub struct NewArgs {
+    /// The folder to create (it must not exist, or be empty).
+    dir: PathBuf,
+    /// Language codes, the default first.
+    #[arg(long, value_delimiter = ',', default_value = "zh,en")]
+    languages: Vec<String>,
+    /// The report's title in every language, or LANG=TITLE for one (repeatable).
+    #[arg(long, value_name = "TITLE")]
+    title: Vec<String>,
+    /// The report's year [default: this year].
+    #[arg(long)]
+    year: Option<i32>,
+}
+
+/// Runs `new`.
+pub fn run(args: NewArgs) -> ExitCode {
+    let options = NewOptions {
+        dir: args.dir,
+        languages: args.languages,
+        titles: args.title,
+        year: args.year,
+    };
+    match new_report(&options) {
+        Ok(created) => {
+            let dir = created.dir.display();
+            eprintln!(
+                "created {dir}: a report in {} with one chapter ({} files)",
+                options.languages.join(", "),
+                created.files.len()
+            );
+            for lang in &created.placeholders {
+                eprintln!("  the `{lang}` text is English to translate: look for TODO({lang})");
+            }
+            eprintln!("next:\n  cd {dir}\n  nianbao check --strict\n  nianbao build");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}

@@ -1,0 +1,402 @@
+//! Publishing to a git branch with the git CLI, never touching the current
+//! branch, the index or the working tree: one `git fast-import` writes the
+//! blobs, the tree and the commit (bytes exactly as built, no filters or
+//! ignore rules) under a temporary ref; `git update-ref` then moves the
+//! branch with a compare-and-swap, and `git push` sends it on. The branch's
+//! previous tip (on the remote when one is given, so a fresh clone in CI
+//! continues the history) is the parent; the first publish is an orphan.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::{BranchOutcome, BranchTarget, Changes, SiteFiles};
+use crate::error::Error;
+use crate::output::MARKER;
+
+/// Commits `files` as the whole content of the target branch and pushes it.
+pub(super) fn publish(
+    root: &Path,
+    files: &SiteFiles<'_>,
+    target: &BranchTarget,
+    message: &str,
+    force: bool,
+) -> Result<(BranchOutcome, Changes), Error> {
+    let git = Git::open(root)?;
+    let branch = &target.branch;
+    let refname = git.branch_ref(branch)?;
+    git.refuse_checked_out(branch, &refname)?;
+    let local = git.resolve(&refname)?;
+    let remote_tip = match &target.remote {
+        Some(remote) => git.remote_tip(remote, &refname)?,
+        None => None,
+    };
+    if !force {
+        for tip in local.iter().chain(remote_tip.iter()) {
+            git.require_marker(branch, tip)?;
+        }
+    }
+    let parent = remote_tip.or_else(|| local.clone());
+    let commit = git.import(files, parent.as_deref(), message)?;
+    let changes = match &parent {
+        Some(parent) => git.changes(parent, &commit, files)?,
+        None => all_added(files),
+    };
+    let tip = match parent {
+        Some(parent) if changes.is_empty() => parent,
+        _ => commit.clone(),
+    };
+    if local.as_deref() != Some(tip.as_str()) {
+        git.update_ref(&refname, &tip, local.as_deref())?;
+    }
+    if let Some(remote) = &target.remote {
+        git.push(remote, branch, &refname, &tip)?;
+    }
+    let outcome = BranchOutcome {
+        branch: branch.clone(),
+        committed: tip == commit,
+        commit: tip,
+        created: local.is_none(),
+        pushed_to: target.remote.clone(),
+    };
+    Ok((outcome, changes))
+}
+
+fn all_added(files: &SiteFiles<'_>) -> Changes {
+    Changes {
+        added: files.keys().filter(|p| *p != MARKER).cloned().collect(),
+        ..Changes::default()
+    }
+}
+
+/// The repository holding the site folder.
+struct Git {
+    dir: PathBuf,
+}
+
+impl Git {
+    fn open(root: &Path) -> Result<Self, Error> {
+        let git = Git {
+            dir: root.to_path_buf(),
+        };
+        let out = git.output(&["rev-parse", "--git-dir"])?;
+        if !out.status.success() {
+            return Err(Error::Git(format!(
+                "{} is not in a git repository; run `git init` there first, or publish to a folder with --to",
+                root.display()
+            )));
+        }
+        Ok(git)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C").arg(&self.dir).args(args);
+        cmd
+    }
+
+    fn output(&self, args: &[&str]) -> Result<Output, Error> {
+        self.command(args).output().map_err(spawn_error)
+    }
+
+    /// Runs git and returns its standard output, trimmed.
+    fn run(&self, args: &[&str]) -> Result<String, Error> {
+        let out = self.output(args)?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        Err(failed(args, &out))
+    }
+
+    /// `refs/heads/BRANCH` for a valid branch name.
+    fn branch_ref(&self, branch: &str) -> Result<String, Error> {
+        let refname = format!("refs/heads/{branch}");
+        let valid = !branch.starts_with('-')
+            && self
+                .output(&["check-ref-format", &refname])?
+                .status
+                .success();
+        if valid {
+            return Ok(refname);
+        }
+        Err(Error::UnsafeBranch {
+            branch: branch.to_string(),
+            reason: "it is not a valid branch name".into(),
+        })
+    }
+
+    /// Publishing to a checked-out branch would change the files under the
+    /// author's feet, so it is refused for every worktree.
+    fn refuse_checked_out(&self, branch: &str, refname: &str) -> Result<(), Error> {
+        let list = self.run(&["worktree", "list", "--porcelain"])?;
+        let mut worktree = "";
+        for line in list.lines() {
+            if let Some(path) = line.strip_prefix("worktree ") {
+                worktree = path;
+            } else if line.strip_prefix("branch ") == Some(refname) {
+                return Err(Error::UnsafeBranch {
+                    branch: branch.to_string(),
+                    reason: format!(
+                        "it is checked out in {worktree}; publish to a branch of its own, such as gh-pages"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The commit a ref points at, if it exists.
+    fn resolve(&self, refname: &str) -> Result<Option<String>, Error> {
+        let spec = format!("{refname}^{{commit}}");
+        let out = self.output(&["rev-parse", "--quiet", "--verify", &spec])?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    }
+
+    /// The branch's tip on the remote, fetched when it is not here yet.
+    fn remote_tip(&self, remote: &str, refname: &str) -> Result<Option<String>, Error> {
+        if remote.starts_with('-') {
+            return Err(Error::Git(format!("`{remote}` is not a remote name")));
+        }
+        let list = self.run(&["ls-remote", "--heads", remote, refname])?;
+        let Some(tip) = list.lines().find_map(|line| {
+            let (sha, name) = line.split_once('\t')?;
+            (name == refname).then(|| sha.to_string())
+        }) else {
+            return Ok(None);
+        };
+        if self.resolve(&tip)?.is_none() {
+            self.run(&["fetch", "--quiet", "--no-tags", remote, refname])?;
+        }
+        Ok(Some(tip))
+    }
+
+    /// A branch nianbao did not make holds no marker file: refuse it.
+    fn require_marker(&self, branch: &str, commit: &str) -> Result<(), Error> {
+        let spec = format!("{commit}:{MARKER}");
+        if self.output(&["cat-file", "-e", &spec])?.status.success() {
+            return Ok(());
+        }
+        Err(Error::UnsafeBranch {
+            branch: branch.to_string(),
+            reason: format!(
+                "it exists and was not published by nianbao (no {MARKER} in {}); pass --force to replace its content",
+                short(commit)
+            ),
+        })
+    }
+
+    /// Writes the commit under a temporary ref and returns its id.
+    fn import(
+        &self,
+        files: &SiteFiles<'_>,
+        parent: Option<&str>,
+        message: &str,
+    ) -> Result<String, Error> {
+        let author = self.ident("GIT_AUTHOR_IDENT")?;
+        let committer = self.ident("GIT_COMMITTER_IDENT")?;
+        let temp_ref = format!("refs/nianbao/publish-{}", std::process::id());
+        let commit = Commit {
+            refname: &temp_ref,
+            author: &author,
+            committer: &committer,
+            message,
+            parent,
+        };
+        let mut child = self
+            .command(&["fast-import", "--quiet", "--force", "--done"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_error)?;
+        let stdin = child.stdin.take();
+        let written = std::thread::scope(|s| {
+            let writer = s.spawn(|| match stdin {
+                Some(stdin) => write_stream(std::io::BufWriter::new(stdin), &commit, files),
+                None => Ok(()),
+            });
+            let out = child.wait_with_output().map_err(spawn_error);
+            (writer.join(), out)
+        });
+        let id = match written {
+            // A content file could not be read: the stream stopped before
+            // `done`, so fast-import wrote no ref.
+            (Ok(Err(err @ Error::Io { .. })), _) => Err(err),
+            (_, Err(err)) => Err(err),
+            (_, Ok(out)) if !out.status.success() => Err(failed(&["fast-import"], &out)),
+            (Ok(Err(err)), _) => Err(err),
+            (Err(_), _) => Err(Error::Git("writing to git fast-import failed".into())),
+            (Ok(Ok(())), _) => {
+                self.run(&["rev-parse", "--verify", &format!("{temp_ref}^{{commit}}")])
+            }
+        };
+        let _ = self.run(&["update-ref", "-d", &temp_ref]);
+        id
+    }
+
+    fn ident(&self, which: &str) -> Result<String, Error> {
+        let out = self.output(&["var", which])?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        Err(Error::Git(format!(
+            "cannot tell who is publishing: {}\nset it with `git config user.name \"Your Name\"` and `git config user.email you@example.org`",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )))
+    }
+
+    /// Added, changed and removed files between two commits.
+    fn changes(&self, from: &str, to: &str, files: &SiteFiles<'_>) -> Result<Changes, Error> {
+        let args = [
+            "diff-tree",
+            "-r",
+            "-z",
+            "--no-renames",
+            "--name-status",
+            from,
+            to,
+        ];
+        let out = self.output(&args)?;
+        if !out.status.success() {
+            return Err(failed(&args, &out));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<&str> = text.split('\0').filter(|f| !f.is_empty()).collect();
+        let mut changes = Changes::default();
+        for pair in fields.chunks(2) {
+            let [status, path] = pair else { continue };
+            if *path == MARKER {
+                continue;
+            }
+            let list = match *status {
+                "A" => &mut changes.added,
+                "D" => &mut changes.removed,
+                _ => &mut changes.changed,
+            };
+            list.push(path.to_string());
+        }
+        let total = files.keys().filter(|p| *p != MARKER).count();
+        changes.unchanged = total.saturating_sub(changes.added.len() + changes.changed.len());
+        Ok(changes)
+    }
+
+    /// Moves the branch from `old` (or from nothing) to `new`, atomically.
+    fn update_ref(&self, refname: &str, new: &str, old: Option<&str>) -> Result<(), Error> {
+        self.run(&[
+            "update-ref",
+            "-m",
+            "nianbao publish",
+            refname,
+            new,
+            old.unwrap_or(""),
+        ])
+        .map(drop)
+    }
+
+    fn push(&self, remote: &str, branch: &str, refname: &str, tip: &str) -> Result<(), Error> {
+        let spec = format!("{refname}:{refname}");
+        let out = self.output(&["push", "--quiet", remote, &spec])?;
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(Error::Git(format!(
+            "pushing {branch} to {remote} failed: {}\nthe site is committed locally on {branch} ({}); run `git push {remote} {branch}` once the problem is fixed",
+            String::from_utf8_lossy(&out.stderr).trim(),
+            short(tip)
+        )))
+    }
+}
+
+/// The commit fast-import is asked to write.
+struct Commit<'a> {
+    refname: &'a str,
+    author: &'a str,
+    committer: &'a str,
+    message: &'a str,
+    parent: Option<&'a str>,
+}
+
+/// The fast-import stream: one commit whose tree is exactly `files`.
+fn write_stream(
+    mut w: impl Write,
+    commit: &Commit<'_>,
+    files: &SiteFiles<'_>,
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Git(format!("writing to git fast-import failed: {e}"));
+    writeln!(w, "commit {}", commit.refname).map_err(io)?;
+    writeln!(w, "author {}", commit.author).map_err(io)?;
+    writeln!(w, "committer {}", commit.committer).map_err(io)?;
+    data(&mut w, commit.message.as_bytes()).map_err(io)?;
+    if let Some(parent) = commit.parent {
+        writeln!(w, "from {parent}").map_err(io)?;
+    }
+    writeln!(w, "deleteall").map_err(io)?;
+    for (path, contents) in files {
+        let bytes = contents.read()?;
+        writeln!(w, "M 100644 inline {}", quote_path(path)).map_err(io)?;
+        data(&mut w, &bytes).map_err(io)?;
+    }
+    writeln!(w, "done").map_err(io)?;
+    w.flush().map_err(io)
+}
+
+fn data(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    writeln!(w, "data {}", bytes.len())?;
+    w.write_all(bytes)?;
+    writeln!(w)
+}
+
+/// A path in git's C-style quoting, which fast-import always accepts.
+fn quote_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                for b in c.to_string().bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+fn spawn_error(err: std::io::Error) -> Error {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        return Error::Git("git is not installed (or not on PATH)".into());
+    }
+    Error::Git(format!("cannot run git: {err}"))
+}
+
+fn failed(args: &[&str], out: &Output) -> Error {
+    Error::Git(format!(
+        "`git {}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr).trim()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_paths_for_fast_import() {
+        assert_eq!(quote_path("en/index.html"), "\"en/index.html\"");
+        assert_eq!(quote_path("a \"b\"\\c"), "\"a \\\"b\\\"\\\\c\"");
+        assert_eq!(quote_path("资产/报告.pdf"), "\"资产/报告.pdf\"");
+        assert_eq!(quote_path("a\nb\tc"), "\"a\\012b\\011c\"");
+    }
+}

@@ -1,0 +1,295 @@
+//! A small, careful HTML scanner: finds the link attributes (`href`, `src`,
+//! `xlink:href`) and the anchors (`id`, `<a name>`) of a page, with byte
+//! offsets for messages. It knows comments, `<!DOCTYPE>`, quoted and
+//! unquoted attribute values, character references, and raw-text elements
+//! (`<script>`, `<style>`, `<textarea>`, `<title>`) whose text is not markup.
+//! It never panics: anything it does not understand is skipped as text.
+
+use std::collections::BTreeSet;
+
+/// A link attribute found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Attribute name, lowercase (`href`, `src`, `xlink:href`).
+    pub attr: String,
+    /// Value with character references decoded.
+    pub value: String,
+    /// Byte offset of the value in the page.
+    pub offset: usize,
+}
+
+/// What a page links to and which fragment targets it has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Link attributes in document order.
+    pub links: Vec<Link>,
+    /// Every `id` and `<a name>` value.
+    pub anchors: BTreeSet<String>,
+}
+
+const LINK_ATTRS: &[&str] = &["href", "src", "xlink:href"];
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
+
+/// Scans a page.
+pub fn scan(html: &str) -> Scan {
+    let mut scan = Scan::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = find(bytes, i, b"<") {
+        i = match bytes.get(lt + 1) {
+            Some(b'!') if bytes[lt..].starts_with(b"<!--") => {
+                find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
+            }
+            Some(b'!' | b'?' | b'/') => find(bytes, lt, b">").map_or(bytes.len(), |e| e + 1),
+            Some(c) if c.is_ascii_alphabetic() => tag(html, lt + 1, &mut scan),
+            _ => lt + 1,
+        };
+    }
+    scan
+}
+
+/// Parses a start tag whose name begins at `start`; returns where scanning goes on.
+fn tag(html: &str, start: usize, scan: &mut Scan) -> usize {
+    let bytes = html.as_bytes();
+    let name_end = take_while(bytes, start, |b| !is_space(b) && b != b'/' && b != b'>');
+    let name = html[start..name_end].to_ascii_lowercase();
+    let mut i = name_end;
+    loop {
+        i = take_while(bytes, i, |b| is_space(b) || b == b'/');
+        match bytes.get(i) {
+            None => return i,
+            Some(b'>') => break,
+            Some(_) => {}
+        }
+        let (attr, end) = attribute(html, i);
+        i = end;
+        record(&name, attr, scan);
+    }
+    let after = i + 1;
+    if RAW_TEXT.contains(&name.as_str()) {
+        return raw_text_end(bytes, after, &name);
+    }
+    after
+}
+
+/// An attribute name, its decoded value and the value's offset.
+struct Attr {
+    name: String,
+    value: String,
+    offset: usize,
+}
+
+/// Parses one attribute starting at `start` (not a space, `/` or `>`).
+fn attribute(html: &str, start: usize) -> (Attr, usize) {
+    let bytes = html.as_bytes();
+    // The first character is part of the name even if it is `=` (HTML rule).
+    let name_end = take_while(bytes, start + 1, |b| {
+        !is_space(b) && b != b'=' && b != b'>' && b != b'/'
+    });
+    let name = html[start..name_end].to_ascii_lowercase();
+    let mut i = take_while(bytes, name_end, is_space);
+    if bytes.get(i) != Some(&b'=') {
+        let attr = Attr {
+            name,
+            value: String::new(),
+            offset: name_end,
+        };
+        return (attr, i);
+    }
+    i = take_while(bytes, i + 1, is_space);
+    let (raw_start, raw_end, next) = match bytes.get(i) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let end = find(bytes, i + 1, &[q]).unwrap_or(bytes.len());
+            (i + 1, end, (end + 1).min(bytes.len()))
+        }
+        _ => {
+            let end = take_while(bytes, i, |b| !is_space(b) && b != b'>');
+            (i, end, end)
+        }
+    };
+    let attr = Attr {
+        name,
+        value: decode_entities(&html[raw_start..raw_end]),
+        offset: raw_start,
+    };
+    (attr, next)
+}
+
+fn record(tag: &str, attr: Attr, scan: &mut Scan) {
+    if attr.name == "id" || (tag == "a" && attr.name == "name") {
+        if !attr.value.is_empty() {
+            scan.anchors.insert(attr.value);
+        }
+    } else if LINK_ATTRS.contains(&attr.name.as_str()) {
+        scan.links.push(Link {
+            attr: attr.name,
+            value: attr.value,
+            offset: attr.offset,
+        });
+    }
+}
+
+/// The end of `</name>` after raw text, or the end of the page.
+fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
+    let mut i = from;
+    while let Some(lt) = find(bytes, i, b"</") {
+        let end = lt + 2 + name.len();
+        let matches = bytes
+            .get(lt + 2..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        let closes = bytes
+            .get(end)
+            .is_none_or(|&b| is_space(b) || b == b'>' || b == b'/');
+        if matches && closes {
+            return find(bytes, end, b">").map_or(bytes.len(), |e| e + 1);
+        }
+        i = lt + 2;
+    }
+    bytes.len()
+}
+
+/// Decodes character references: the named ones nianbao and common
+/// templates produce, and every numeric one. Unknown ones stay as written.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match reference(rest) {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `&amp;` → ('&', 5). `text` starts with `&`.
+fn reference(text: &str) -> Option<(char, usize)> {
+    let semi = text.bytes().take(12).position(|b| b == b';')?;
+    let body = &text[1..semi];
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        char::from_u32(code)?
+    } else {
+        match body {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            _ => return None,
+        }
+    };
+    Some((c, semi + 1))
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn take_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while bytes.get(i).is_some_and(|&b| keep(b)) {
+        i += 1;
+    }
+    i
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(html: &str) -> Vec<String> {
+        scan(html).links.into_iter().map(|l| l.value).collect()
+    }
+
+    #[test]
+    fn finds_links_in_every_quoting_style() {
+        let html =
+            r#"<a href="a/">x</a><img src='b.png'><a HREF=c.html>y</a><link rel=x href = "d">"#;
+        assert_eq!(values(html), ["a/", "b.png", "c.html", "d"]);
+    }
+
+    #[test]
+    fn offsets_point_at_the_value() {
+        let html = "<p>\n<a class=\"x\" href=\"../y/\">";
+        let link = &scan(html).links[0];
+        assert_eq!(&html[link.offset..link.offset + 5], "../y/");
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        assert_eq!(
+            values(r#"<a href="?a=1&amp;b=2&#38;c&#x26;d">"#),
+            ["?a=1&b=2&c&d"]
+        );
+        assert_eq!(decode_entities("&unknown; & &#xZZ;"), "&unknown; & &#xZZ;");
+        assert_eq!(decode_entities("&#128512;"), "😀");
+        assert_eq!(
+            decode_entities("&amp;红十字会红十字会"),
+            "&红十字会红十字会"
+        );
+    }
+
+    #[test]
+    fn skips_comments_doctype_and_raw_text() {
+        let html = r#"<!DOCTYPE html><!-- <a href="no1"> --><script>if (a<b) x = '<a href="no2">';</script>
+<style>a[href="no3"]{}</style><title>a <a href="no4"></title><a href="yes">"#;
+        assert_eq!(values(html), ["yes"]);
+    }
+
+    #[test]
+    fn collects_ids_and_named_anchors() {
+        let html = r##"<h2 id="a">A</h2><a name="b"></a><div name="not"></div><svg><title id="c">t</title><use xlink:href="#a"/></svg>"##;
+        let s = scan(html);
+        assert_eq!(s.anchors.into_iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(s.links[0].attr, "xlink:href");
+    }
+
+    #[test]
+    fn ignores_text_that_only_looks_like_markup() {
+        let html = "1 < 2 and a<3 <a href=\"x\"";
+        assert_eq!(values(html), ["x"]);
+        assert_eq!(values("<a href=\"unterminated"), ["unterminated"]);
+        assert!(values("<").is_empty());
+        assert_eq!(values("<a href"), [""], "an empty href is the page itself");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(html in "\\PC*") {
+            let s = scan(&html);
+            for link in s.links {
+                proptest::prop_assert!(link.offset <= html.len());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_markup_soup(html in "[<>!/=\"'a-z &#;x0-9\n-]{0,80}") {
+            scan(&html);
+        }
+    }
+}

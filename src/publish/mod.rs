@@ -1,0 +1,252 @@
+//! PUBLISH: run every check, build with the production base URL, verify
+//! that every internal link resolves under that base path, then deploy the
+//! site to a folder (replaced atomically, unchanged files kept as they
+//! were) or to a git branch (one new commit, the working tree untouched).
+//! Nothing is written anywhere unless every step before succeeded.
+
+mod dir;
+mod git;
+pub mod html;
+pub mod links;
+mod sources;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::build::{Options, Rendered, render_site};
+use crate::error::{Diagnostics, Error};
+use crate::model::nav::BaseUrl;
+use crate::output::sink::{MARKER, MARKER_TEXT, absolute, check_output_dir};
+use crate::render::site::RenderedSite;
+
+pub use links::verify_links;
+
+/// What to publish and where.
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    /// The site to build (`root`, `base_url`, `strict`; `force` allows
+    /// replacing a destination nianbao did not create). `output` is unused.
+    pub site: Options,
+    /// Where the site goes.
+    pub target: Target,
+}
+
+/// A publishing destination.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A folder, replaced as a whole.
+    Dir(PathBuf),
+    /// A branch of the git repository holding the site folder.
+    Branch(BranchTarget),
+}
+
+/// `--git-branch BRANCH [--remote NAME] [--message TEXT]`.
+#[derive(Debug, Clone)]
+pub struct BranchTarget {
+    /// The branch whose whole content becomes the site (e.g. `gh-pages`).
+    pub branch: String,
+    /// Push the branch there afterwards.
+    pub remote: Option<String>,
+    /// Commit message (a default names the file count and base URL).
+    pub message: Option<String>,
+}
+
+/// Which files differ from the previous publish. Paths are `/`-separated
+/// below the site root, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// New files.
+    pub added: Vec<String>,
+    /// Files whose bytes changed.
+    pub changed: Vec<String>,
+    /// Files of the previous publish that are gone.
+    pub removed: Vec<String>,
+    /// Files with the same bytes as before (and, in a folder, the same timestamps).
+    pub unchanged: usize,
+}
+
+impl Changes {
+    /// True when the destination already held exactly this site.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Where the site went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The folder, as an absolute path.
+    Dir(PathBuf),
+    /// The branch and what happened to it.
+    Branch(BranchOutcome),
+}
+
+/// The result of publishing to a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchOutcome {
+    /// Branch name.
+    pub branch: String,
+    /// The branch's tip after publishing.
+    pub commit: String,
+    /// False when the site was unchanged, so no commit was made.
+    pub committed: bool,
+    /// True when the branch did not exist before (an orphan commit).
+    pub created: bool,
+    /// The remote the branch was pushed to.
+    pub pushed_to: Option<String>,
+}
+
+/// What a successful publish did, for the summary.
+#[derive(Debug)]
+pub struct Published {
+    /// Where the site went.
+    pub destination: Destination,
+    /// The base URL the site was built for.
+    pub base_url: BaseUrl,
+    /// Number of HTML pages.
+    pub pages: usize,
+    /// Number of files published (the marker file not counted).
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
+    /// Differences from the previous publish.
+    pub changes: Changes,
+    /// Warnings of the build.
+    pub warnings: Diagnostics,
+}
+
+/// Checks, builds, verifies and deploys. On any error the destination is
+/// left exactly as it was.
+pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
+    let force = options.site.force;
+    if let Target::Dir(dir) = &options.target {
+        check_output_dir(&options.site.root, dir, force)?;
+    }
+    let rendered = render_site(&options.site)?;
+    verify(&options.site.root, &rendered)?;
+    let mut files = site_files(&rendered.site);
+    let (destination, changes) = match &options.target {
+        Target::Dir(dir) => (Destination::Dir(absolute(dir)), dir::publish(&files, dir)?),
+        Target::Branch(target) => {
+            add_branch_files(&mut files, rendered.domain.as_deref());
+            let message = target
+                .message
+                .clone()
+                .unwrap_or_else(|| default_message(&files, &rendered.base_url));
+            let (outcome, changes) =
+                git::publish(&options.site.root, &files, target, &message, force)?;
+            (Destination::Branch(outcome), changes)
+        }
+    };
+    let (count, bytes) = totals(&files)?;
+    Ok(Published {
+        destination,
+        base_url: rendered.base_url,
+        pages: rendered.pages,
+        files: count,
+        bytes,
+        changes,
+        warnings: rendered.warnings,
+    })
+}
+
+/// Broken links stop the publish, reported with the build's warnings and,
+/// for a link written in Markdown, where the author wrote it.
+fn verify(root: &Path, rendered: &Rendered) -> Result<(), Error> {
+    let broken = links::broken_links(&rendered.site, &rendered.base_url);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let sources = sources::markdown_files(root);
+    let mut all = rendered.warnings.clone();
+    for link in &broken {
+        let diagnostic = link.diagnostic();
+        all.push(match sources::find_link(&sources, &link.href) {
+            Some(at) => diagnostic.with_hint(format!("the link is written at {at}")),
+            None => diagnostic,
+        });
+    }
+    all.sort();
+    Err(Error::Content(all))
+}
+
+/// The contents of one published file.
+#[derive(Debug, Clone)]
+pub(crate) enum Contents<'a> {
+    /// Generated bytes.
+    Bytes(Cow<'a, [u8]>),
+    /// A file copied as it is from the content folder.
+    Copy(&'a Path),
+}
+
+impl Contents<'_> {
+    /// The bytes, read from disk for a copy.
+    pub(crate) fn read(&self) -> Result<Cow<'_, [u8]>, Error> {
+        match self {
+            Contents::Bytes(b) => Ok(Cow::Borrowed(b.as_ref())),
+            Contents::Copy(path) => std::fs::read(path)
+                .map(Cow::Owned)
+                .map_err(|e| Error::io(path, e)),
+        }
+    }
+
+    /// The size in bytes.
+    pub(crate) fn len(&self) -> Result<u64, Error> {
+        match self {
+            Contents::Bytes(b) => Ok(b.len() as u64),
+            Contents::Copy(path) => std::fs::metadata(path)
+                .map(|m| m.len())
+                .map_err(|e| Error::io(path, e)),
+        }
+    }
+}
+
+/// Every file of the site by path; a copy wins over a generated file of the
+/// same path, as when building.
+pub(crate) type SiteFiles<'a> = BTreeMap<String, Contents<'a>>;
+
+fn site_files(site: &RenderedSite) -> SiteFiles<'_> {
+    let mut files: SiteFiles<'_> = site
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), Contents::Bytes(Cow::Borrowed(&f.bytes))))
+        .collect();
+    for (source, dest) in &site.copies {
+        files.insert(dest.clone(), Contents::Copy(source));
+    }
+    files
+}
+
+/// A branch served by GitHub Pages and the like: `.nojekyll` so files are
+/// served as they are, `CNAME` for a custom domain, and the marker that
+/// lets a later publish recognise the branch as nianbao's.
+fn add_branch_files(files: &mut SiteFiles<'_>, domain: Option<&str>) {
+    files.insert(MARKER.into(), Contents::Bytes(Cow::Borrowed(MARKER_TEXT)));
+    files.insert(".nojekyll".into(), Contents::Bytes(Cow::Borrowed(b"")));
+    if let Some(domain) = domain {
+        let cname = format!("{domain}\n").into_bytes();
+        files.insert("CNAME".into(), Contents::Bytes(Cow::Owned(cname)));
+    }
+}
+
+fn default_message(files: &SiteFiles<'_>, base: &BaseUrl) -> String {
+    let count = files.keys().filter(|p| *p != MARKER).count();
+    format!(
+        "Publish the report ({count} files)\n\nBase URL: {}\nBuilt by nianbao {}.\n",
+        base.absolute(""),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn totals(files: &SiteFiles<'_>) -> Result<(usize, u64), Error> {
+    let mut count = 0;
+    let mut bytes = 0;
+    for (path, contents) in files {
+        if path != MARKER {
+            count += 1;
+            bytes += contents.len()?;
+        }
+    }
+    Ok((count, bytes))
+}

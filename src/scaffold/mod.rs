@@ -1,0 +1,259 @@
+//! `nianbao new`: writes a small report folder in the spec's layout that
+//! builds and passes `check --strict` as it is: report.yaml, a foreword, one
+//! chapter with two sections and a metrics.yaml with a chart, in every
+//! language asked for, with comments and a README that explain each part.
+
+mod files;
+mod texts;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::model::lang::is_valid_code;
+use crate::render::theme::default_theme_file;
+use files::Plan;
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct NewOptions {
+    /// The new report folder; it must not exist or be empty.
+    pub dir: PathBuf,
+    /// Language codes, the default first.
+    pub languages: Vec<String>,
+    /// `--title` values: `TEXT` for every language, or `LANG=TEXT` for one.
+    pub titles: Vec<String>,
+    /// The report's year (default: the current year).
+    pub year: Option<i32>,
+}
+
+/// What `new` wrote.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The report folder.
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<PathBuf>,
+    /// Languages whose text is an English placeholder to translate.
+    pub placeholders: Vec<String>,
+}
+
+/// Writes the starter report.
+pub fn new_report(options: &NewOptions) -> Result<Created, Error> {
+    check_languages(&options.languages)?;
+    let titles = parse_titles(&options.titles, &options.languages)?;
+    check_empty(&options.dir)?;
+    let year = options.year.unwrap_or_else(current_year).to_string();
+    let plan = Plan {
+        languages: &options.languages,
+        titles: &titles,
+        year,
+    };
+    let files = contents(&plan);
+    for (path, text) in &files {
+        write(&options.dir.join(path), text)?;
+    }
+    Ok(Created {
+        dir: options.dir.clone(),
+        files: files.into_iter().map(|(p, _)| p).collect(),
+        placeholders: options
+            .languages
+            .iter()
+            .filter(|l| !matches!(l.as_str(), "zh" | "en"))
+            .cloned()
+            .collect(),
+    })
+}
+
+fn check_languages(languages: &[String]) -> Result<(), Error> {
+    if languages.is_empty() {
+        return Err(Error::Usage(
+            "--languages needs at least one language code".into(),
+        ));
+    }
+    for (i, code) in languages.iter().enumerate() {
+        if !is_valid_code(code) {
+            return Err(Error::Usage(format!(
+                "`{code}` is not a language code; use lowercase ISO 639 codes such as zh,en,fr"
+            )));
+        }
+        if languages[..i].contains(code) {
+            return Err(Error::Usage(format!("language `{code}` is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+/// `--title "X"` is the title in every language; `--title en=X` in one.
+fn parse_titles(
+    values: &[String],
+    languages: &[String],
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut all = None;
+    let mut own = BTreeMap::new();
+    for value in values {
+        match value
+            .split_once('=')
+            .filter(|(l, _)| languages.contains(&l.to_string()))
+        {
+            Some((lang, title)) => own.insert(lang.to_string(), title.trim().to_string()),
+            None => all.replace(value.trim().to_string()),
+        };
+    }
+    if all.iter().chain(own.values()).any(String::is_empty) {
+        return Err(Error::Usage("--title needs a text".into()));
+    }
+    Ok(languages
+        .iter()
+        .filter_map(|l| own.get(l).or(all.as_ref()).map(|t| (l.clone(), t.clone())))
+        .collect())
+}
+
+fn check_empty(dir: &Path) -> Result<(), Error> {
+    let refuse = |reason: &str| Error::UnsafeOutput {
+        path: dir.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    match fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+        Ok(false) => Err(refuse(
+            "it is not empty; `nianbao new` only writes into a new or empty folder",
+        )),
+        Ok(true) => Ok(()),
+        Err(_) if dir.exists() => Err(refuse("it is not a folder")),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Every file of the starter report, in the order they are written.
+fn contents(plan: &Plan<'_>) -> Vec<(PathBuf, String)> {
+    let chapter = Path::new("content/01-our-year");
+    let mut files = vec![
+        (PathBuf::from("README.md"), readme(plan)),
+        (PathBuf::from(".gitignore"), GITIGNORE.to_string()),
+        (PathBuf::from("content/report.yaml"), plan.report_yaml()),
+        (chapter.join("metrics.yaml"), plan.metrics_yaml()),
+    ];
+    let chapter_front = [
+        ("title", "chapter_title"),
+        ("kicker", "chapter_kicker"),
+        ("summary", "chapter_summary"),
+    ];
+    for lang in plan.languages {
+        let page = |front: &[(&str, &str)], body: &str| plan.page(lang, front, body);
+        files.push((
+            PathBuf::from(format!("content/_index.{lang}.md")),
+            page(&[("title", "foreword_title")], "foreword"),
+        ));
+        files.push((
+            chapter.join(format!("_index.{lang}.md")),
+            page(&chapter_front, "chapter_lead"),
+        ));
+        files.push((
+            chapter.join(format!("01-funds.{lang}.md")),
+            page(&[("title", "funds_title")], "funds"),
+        ));
+        files.push((
+            chapter.join(format!("02-people.{lang}.md")),
+            page(&[("title", "people_title")], "people"),
+        ));
+        if let Some(strings) = missing_ui_strings(lang) {
+            files.push((
+                PathBuf::from(format!("themes/default/i18n/{lang}.yaml")),
+                strings,
+            ));
+        }
+    }
+    files
+}
+
+/// The default theme has UI strings for a few languages; for any other,
+/// the English ones are written into the report's theme folder to translate
+/// (without them every page would be labelled in English, with a warning).
+fn missing_ui_strings(lang: &str) -> Option<String> {
+    if default_theme_file(&format!("i18n/{lang}.yaml")).is_some() {
+        return None;
+    }
+    let english = default_theme_file("i18n/en.yaml").map(String::from_utf8_lossy)?;
+    Some(files::ui_strings(lang, &english))
+}
+
+fn readme(plan: &Plan<'_>) -> String {
+    let languages = plan.languages.join(", ");
+    let todo = plan
+        .languages
+        .iter()
+        .filter(|l| !matches!(l.as_str(), "zh" | "en"))
+        .map(|l| format!("- [ ] Translate the `{l}` text: search for `TODO({l})` (pages, YAML comments, themes/default/i18n/{l}.yaml).\n"))
+        .collect::<String>();
+    README
+        .replace("{languages}", &languages)
+        .replace("{year}", &plan.year)
+        .replace("{todo}", &todo)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+/// The current year (UTC) from the system clock.
+fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    year_of_day(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// The civil year of a day counted from 1970-01-01 (H. Hinnant's algorithm).
+fn year_of_day(days: i64) -> i32 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let year = yoe + era * 400 + i64::from(mp >= 10);
+    i32::try_from(year).unwrap_or(1970)
+}
+
+const GITIGNORE: &str =
+    "# Built by `nianbao build`; publish with `nianbao publish`.\n/output/\n/.output.nianbao-*\n";
+
+const README: &str = include_str!("README.tmpl.md");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_days() {
+        assert_eq!(year_of_day(0), 1970);
+        assert_eq!(year_of_day(364), 1970);
+        assert_eq!(year_of_day(365), 1971);
+        // 2024-12-31 and 2025-01-01.
+        assert_eq!(year_of_day(20_088), 2024);
+        assert_eq!(year_of_day(20_089), 2025);
+    }
+
+    #[test]
+    fn titles_for_all_or_one_language() {
+        let langs = vec!["zh".to_string(), "en".to_string()];
+        let t = parse_titles(&["Report".into(), "zh=年报".into()], &langs).unwrap();
+        assert_eq!(t["zh"], "年报");
+        assert_eq!(t["en"], "Report");
+        let t = parse_titles(&["a=b".into()], &langs).unwrap();
+        assert_eq!(t["en"], "a=b", "a prefix that is not a language is text");
+        assert!(parse_titles(&["en=".into()], &langs).is_err());
+    }
+
+    #[test]
+    fn languages_are_checked() {
+        assert!(check_languages(&[]).is_err());
+        assert!(check_languages(&["EN".into()]).is_err());
+        assert!(check_languages(&["en".into(), "en".into()]).is_err());
+        assert!(check_languages(&["zh".into(), "en".into(), "fr".into()]).is_ok());
+    }
+}
