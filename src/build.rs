@@ -52,6 +52,8 @@ pub struct Rendered {
     pub warnings: Diagnostics,
     /// Number of HTML pages.
     pub pages: usize,
+    /// What writing changed in the output folder (empty when only rendered).
+    pub changes: output::Changes,
     /// Where the site is published (`--base-url` or report.yaml).
     pub base_url: BaseUrl,
     /// The custom domain from report.yaml, if any.
@@ -94,6 +96,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
         pages,
         base_url,
         domain,
+        changes: output::Changes::default(),
     })
 }
 
@@ -103,8 +106,11 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir, options.force)?;
     let rendered = render_site(options)?;
-    output::write_site(&rendered.site, &output_dir)?;
-    Ok(rendered)
+    let changes = output::write_site(&rendered.site, &output_dir)?;
+    Ok(Rendered {
+        changes,
+        ..rendered
+    })
 }
 
 /// Runs every validation of `build` and writes nothing.

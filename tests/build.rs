@@ -268,3 +268,40 @@ fn svg_snapshot() {
         site.read("charts/training.zh.svg")
     );
 }
+
+#[test]
+fn rebuilding_keeps_unchanged_files_and_their_timestamps() {
+    let site = Site::fixture("bilingual");
+    site.build();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for path in ["index.html", "en/relief/index.html"] {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(site.output().join(path))
+            .unwrap();
+        file.set_modified(old).unwrap();
+    }
+    site.write(
+        "content/01-relief/01-floods.en.md",
+        "---\ntitle: Flood relief\n---\nNew text.\n",
+    );
+    let rendered = site.build();
+    let mtime = |p: &str| {
+        std::fs::metadata(site.output().join(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    assert_eq!(
+        mtime("index.html"),
+        old,
+        "unchanged page keeps its timestamp"
+    );
+    assert_ne!(
+        mtime("en/relief/index.html"),
+        old,
+        "changed page is rewritten"
+    );
+    assert_eq!(rendered.changes.changed, ["en/relief/index.html"]);
+    assert!(rendered.changes.added.is_empty());
+}

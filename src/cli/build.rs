@@ -28,10 +28,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(rendered) => {
             print_diagnostics(&rendered.warnings);
             let files = rendered.site.files.len() + rendered.site.copies.len();
+            let changes = &rendered.changes;
+            let written = changes.added.len() + changes.changed.len();
             eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files, {} written, {} unchanged) into {} in {} ms",
                 rendered.pages,
                 files,
+                written,
+                changes.unchanged,
                 output.display(),
                 started.elapsed().as_millis()
             );

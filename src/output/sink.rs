@@ -4,7 +4,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::render::site::RenderedSite;
 
 /// File nianbao writes into every output folder it creates. A folder
 /// without it is never replaced unless `--force` is given.
@@ -64,38 +63,6 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), E
     ))
 }
 
-/// Writes the site to `output` atomically: everything goes to a temporary
-/// sibling folder, which then replaces `output` by rename.
-pub fn write_site(site: &RenderedSite, output: &Path) -> Result<(), Error> {
-    let output = absolute(output);
-    let temp = sibling(&output, TEMP_SUFFIX);
-    let old = sibling(&output, OLD_SUFFIX);
-    // Leftovers of an interrupted build: ours (by name), safe to remove.
-    remove_if_exists(&temp)?;
-    remove_if_exists(&old)?;
-    if let Err(err) = fill(site, &temp) {
-        let _ = fs::remove_dir_all(&temp);
-        return Err(err);
-    }
-    swap(&temp, &output, &old)
-}
-
-fn fill(site: &RenderedSite, dir: &Path) -> Result<(), Error> {
-    create_dir(dir)?;
-    write(&dir.join(MARKER), MARKER_TEXT)?;
-    for file in &site.files {
-        write(&dir.join(&file.path), &file.bytes)?;
-    }
-    for (source, dest) in &site.copies {
-        let target = dir.join(dest);
-        if let Some(parent) = target.parent() {
-            create_dir(parent)?;
-        }
-        fs::copy(source, &target).map_err(|e| Error::io(source, e))?;
-    }
-    Ok(())
-}
-
 /// Replaces `output` by `temp` with two renames; on failure the previous
 /// output is put back. `old` is where the previous output waits meanwhile.
 pub(crate) fn swap(temp: &Path, output: &Path, old: &Path) -> Result<(), Error> {
@@ -108,14 +75,6 @@ pub(crate) fn swap(temp: &Path, output: &Path, old: &Path) -> Result<(), Error> 
         return Err(Error::io(output, e));
     }
     remove_if_exists(old)
-}
-
-/// Writes a file, creating its folder; errors name the path.
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(parent) = path.parent() {
-        create_dir(parent)?;
-    }
-    fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// Creates a folder and its parents; errors name the path.
@@ -165,7 +124,9 @@ pub fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::stage::write_site;
     use crate::render::OutputFile;
+    use crate::render::site::RenderedSite;
 
     fn site(text: &str) -> RenderedSite {
         RenderedSite {
