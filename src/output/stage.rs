@@ -54,7 +54,7 @@ impl Contents<'_> {
     }
 
     /// The size in bytes.
-    pub fn len(&self) -> Result<u64, Error> {
+    pub fn size(&self) -> Result<u64, Error> {
         match self {
             Contents::Bytes(b) => Ok(b.len() as u64),
             Contents::Copy(path) => std::fs::metadata(path)

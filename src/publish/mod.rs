@@ -186,7 +186,7 @@ fn totals(files: &SiteFiles<'_>) -> Result<(usize, u64), Error> {
     for (path, contents) in files {
         if path != MARKER {
             count += 1;
-            bytes += contents.len()?;
+            bytes += contents.size()?;
         }
     }
     Ok((count, bytes))
