@@ -1,9 +1,10 @@
 //! Walks `content/`: the report file, the home page, chapter folders with
 //! their sections and metrics, and files to copy through.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Diagnostics, line_col};
@@ -113,6 +114,7 @@ pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
         root,
         languages: languages.as_deref(),
         diags,
+        parsed: parse_pages(root, &content),
     };
     let site = walker.content(&content, report);
     (site, walker.diags)
@@ -122,6 +124,64 @@ struct Walker<'a> {
     root: &'a Path,
     languages: Option<&'a [String]>,
     diags: Diagnostics,
+    /// Markdown files read and parsed up front, in parallel.
+    parsed: HashMap<PathBuf, (Option<Page>, Diagnostics)>,
+}
+
+/// Reads and parses every Markdown file below `content` in parallel: most
+/// of loading is this, and files do not depend on each other.
+fn parse_pages(root: &Path, content: &Path) -> HashMap<PathBuf, (Option<Page>, Diagnostics)> {
+    let paths: Vec<PathBuf> = WalkDir::new(content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths
+        .into_par_iter()
+        .map(|path| {
+            let parsed = parse_page(root, &path);
+            (path, parsed)
+        })
+        .collect()
+}
+
+/// Reads one Markdown file and parses its front matter.
+fn parse_page(root: &Path, path: &Path) -> (Option<Page>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let Some(text) = read_text(root, path, &mut diags) else {
+        return (None, diags);
+    };
+    let file = relative(root, path);
+    let split = match frontmatter::split(&text, &file) {
+        Ok(split) => split,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let front = match frontmatter::parse(&split, &file) {
+        Ok(front) => front,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        let hint = "start the file with:\n  ---\n  title: \"…\"\n  ---";
+        diags.push(
+            Diagnostic::error(&file, 1, 1, "missing `title` in front matter").with_hint(hint),
+        );
+    }
+    let body_offset = split.body_offset;
+    let page = Page {
+        file,
+        text,
+        front,
+        body_offset,
+    };
+    (Some(page), diags)
 }
 
 impl Walker<'_> {
@@ -306,36 +366,14 @@ impl Walker<'_> {
         }
     }
 
+    /// The page at `path`, parsed ahead of time in parallel when possible.
     fn page(&mut self, path: &Path) -> Option<Page> {
-        let text = read_text(self.root, path, &mut self.diags)?;
-        let file = relative(self.root, path);
-        let split = match frontmatter::split(&text, &file) {
-            Ok(split) => split,
-            Err(d) => {
-                self.diags.push(d);
-                return None;
-            }
-        };
-        let front = match frontmatter::parse(&split, &file) {
-            Ok(front) => front,
-            Err(d) => {
-                self.diags.push(d);
-                return None;
-            }
-        };
-        if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            let hint = "start the file with:\n  ---\n  title: \"…\"\n  ---";
-            self.diags.push(
-                Diagnostic::error(&file, 1, 1, "missing `title` in front matter").with_hint(hint),
-            );
-        }
-        let body_offset = split.body_offset;
-        Some(Page {
-            file,
-            text,
-            front,
-            body_offset,
-        })
+        let (page, diags) = self
+            .parsed
+            .remove(path)
+            .unwrap_or_else(|| parse_page(self.root, path));
+        self.diags.extend(diags);
+        page
     }
 
     fn slug_of(&mut self, path: &Path, name: &str) -> Option<String> {

@@ -295,11 +295,15 @@ pub fn build_catalog(
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
     }
+    let texts: BTreeMap<&Path, &str> = sources
+        .iter()
+        .map(|s| (s.file.as_path(), s.text.as_str()))
+        .collect();
     for chart in catalog.charts.values() {
-        let text = sources
-            .iter()
-            .find(|s| s.file == chart.origin.file)
-            .map_or("", |s| s.text.as_str());
+        let text = texts
+            .get(chart.origin.file.as_path())
+            .copied()
+            .unwrap_or("");
         check_chart_links(chart, &catalog, text, diags);
     }
     catalog

@@ -2,6 +2,9 @@
 //! sitemap, robots.txt and 404 page.
 
 use std::cell::RefCell;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -32,20 +35,40 @@ pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
     let renderer = Renderer::new(report, theme);
     let mut site = RenderedSite::default();
     site.files.extend(renderer.asset_files());
-    for lang in &report.languages {
-        let charts = renderer.charts(lang);
-        for (id, chart) in &charts {
-            site.files.push(OutputFile {
-                path: format!("charts/{id}.{}.svg", lang.code),
+    let charts: BTreeMap<&str, BTreeMap<String, RenderedChart>> = report
+        .languages
+        .par_iter()
+        .map(|lang| (lang.code.as_str(), renderer.charts(lang)))
+        .collect();
+    for (code, rendered) in &charts {
+        site.files
+            .extend(rendered.iter().map(|(id, chart)| OutputFile {
+                path: format!("charts/{id}.{code}.svg"),
                 bytes: chart.file.clone().into_bytes(),
-            });
-        }
-        let pages = std::iter::once(None).chain(report.chapters.iter().map(Some));
-        for chapter in pages {
-            match renderer.page(lang, chapter, &charts) {
-                Ok(file) => site.files.push(file),
-                Err(d) => diags.push(d),
-            }
+            }));
+    }
+    // Every page of every language, rendered in parallel, written in order.
+    let pages: Vec<(&Language, Option<&Chapter>)> = report
+        .languages
+        .iter()
+        .flat_map(|lang| {
+            std::iter::once(None)
+                .chain(report.chapters.iter().map(Some))
+                .map(move |chapter| (lang, chapter))
+        })
+        .collect();
+    let empty = BTreeMap::new();
+    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|(lang, chapter)| {
+            let charts = charts.get(lang.code.as_str()).unwrap_or(&empty);
+            renderer.page(lang, *chapter, charts)
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok(file) => site.files.push(file),
+            Err(d) => diags.push(d),
         }
     }
     match renderer.not_found() {
@@ -67,6 +90,8 @@ struct Renderer<'a> {
     fallback_i18n: I18n,
     /// Chapter link texts per language, rendered once.
     chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
+    /// `chapters` template values by (language, page folder).
+    chapter_lists: Mutex<BTreeMap<(String, String), tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -87,6 +112,7 @@ impl<'a> Renderer<'a> {
             assets,
             fallback_i18n: I18n::default(),
             chapter_texts: BTreeMap::new(),
+            chapter_lists: Mutex::new(BTreeMap::new()),
         };
         renderer.chapter_texts = report
             .languages
@@ -163,7 +189,7 @@ impl<'a> Renderer<'a> {
         self.report
             .catalog
             .charts
-            .iter()
+            .par_iter()
             .map(|(id, chart)| {
                 let rendered = charts::render(
                     chart,
@@ -191,6 +217,7 @@ impl<'a> Renderer<'a> {
             chapter.map(|c| c.slug.as_str()),
         );
         let site = self.site_view(lang, &path, chapter.map(|c| c.number));
+        let chapters = self.chapters_value(lang, &path);
         let mut ids = BTreeSet::new();
         let md = PageMarkdown {
             renderer: self,
@@ -206,7 +233,7 @@ impl<'a> Renderer<'a> {
                 self.chapter_view(lang, &path, chapter, &md, &mut ids),
             ),
         };
-        let html = self.render_template(template, &site, &page, &lang.code)?;
+        let html = self.render_template(template, &site, &page, chapters, &lang.code)?;
         Ok(OutputFile {
             path: format!("{path}index.html"),
             bytes: html.into_bytes(),
@@ -218,11 +245,13 @@ impl<'a> Renderer<'a> {
         template: &str,
         site: &SiteView,
         page: &PageView,
+        chapters: tera::Value,
         lang: &str,
     ) -> Result<String, Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", site);
         ctx.insert("page", page);
+        ctx.insert_value("chapters", chapters);
         ctx.insert("t", &self.i18n(lang).strings);
         self.theme
             .tera
@@ -256,11 +285,6 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let chapters = r
-            .chapters
-            .iter()
-            .map(|c| self.chapter_link(lang, path, c, current_chapter))
-            .collect();
         SiteView {
             title: r.title.get(code).to_string(),
             subtitle: optional(&r.subtitle),
@@ -277,7 +301,6 @@ impl<'a> Renderer<'a> {
                 .collect(),
             root,
             languages,
-            chapters,
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -305,15 +328,44 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The `chapters` template variable for the page at `path`, built once
+    /// per language and folder: every chapter page of a language sits at the
+    /// same depth, so they share one list (a big report has thousands of
+    /// chapters; a list per page would cost pages × chapters).
+    fn chapters_value(&self, lang: &Language, path: &str) -> tera::Value {
+        let home = page_path(&lang.code, self.report.default_lang(), None);
+        let folder = if path == home {
+            home
+        } else {
+            let parent = path
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map_or("", |(p, _)| p);
+            if parent.is_empty() {
+                "*/".to_string()
+            } else {
+                format!("{parent}/*/")
+            }
+        };
+        let key = (lang.code.clone(), folder);
+        let mut cache = self.chapter_lists.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .entry(key)
+            .or_insert_with_key(|(_, folder)| {
+                let links: Vec<ChapterLink> = self
+                    .report
+                    .chapters
+                    .iter()
+                    .map(|c| self.chapter_link(lang, folder, c))
+                    .collect();
+                tera::Value::from_serializable(&links)
+            })
+            .clone()
+    }
+
     /// The link to `chapter` from the page at `from`. The texts are rendered
     /// once per language (`chapter_texts`); only the URL depends on the page.
-    fn chapter_link(
-        &self,
-        lang: &Language,
-        from: &str,
-        chapter: &Chapter,
-        current: Option<usize>,
-    ) -> ChapterLink {
+    fn chapter_link(&self, lang: &Language, from: &str, chapter: &Chapter) -> ChapterLink {
         let cached = self
             .chapter_texts
             .get(&lang.code)
@@ -323,7 +375,6 @@ impl<'a> Renderer<'a> {
             None => self.chapter_texts(lang, chapter),
         };
         link.url = nav::link(from, &link.url);
-        link.current = current == Some(chapter.number);
         link
     }
 
@@ -350,7 +401,6 @@ impl<'a> Renderer<'a> {
             ),
             summary_html,
             url: page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug)),
-            current: false,
         }
     }
 
@@ -469,7 +519,7 @@ impl<'a> Renderer<'a> {
             self.report
                 .chapters
                 .get(n)
-                .map(|c| self.chapter_link(lang, path, c, None))
+                .map(|c| self.chapter_link(lang, path, c))
         };
         let view = ChapterView {
             number: chapter.number,
@@ -520,19 +570,24 @@ impl<'a> Renderer<'a> {
                 page_path(&link.code, self.report.default_lang(), None)
             );
         }
-        for (chapter, link) in self.report.chapters.iter().zip(&mut site.chapters) {
-            link.url = format!(
-                "{base}{}",
-                page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug))
-            );
-        }
+        let chapters: Vec<ChapterLink> = self
+            .report
+            .chapters
+            .iter()
+            .map(|chapter| {
+                let mut link = self.chapter_link(&lang, "", chapter);
+                link.url = format!("{base}{}", link.url);
+                link
+            })
+            .collect();
         let page = self.page_view(
             &lang,
             "404.html",
             "404",
             self.t(&lang.code, "not_found_title"),
         );
-        let html = self.render_template("404.html", &site, &page, &lang.code)?;
+        let chapters = tera::Value::from_serializable(&chapters);
+        let html = self.render_template("404.html", &site, &page, chapters, &lang.code)?;
         Ok(OutputFile {
             path: "404.html".into(),
             bytes: html.into_bytes(),

@@ -2,6 +2,9 @@
 //!
 //! - `site`: [`SiteView`], the report and its navigation in the page's language;
 //! - `page`: [`PageView`], what this page shows;
+//! - `chapters`: every chapter as a [`ChapterLink`], with URLs relative to
+//!   this page (the current chapter is the one whose `number` equals
+//!   `page.chapter.number`);
 //! - `t`: the theme's UI strings for the page's language (`t.next_chapter`).
 //!
 //! These are view structs made for templates, not nianbao's internal
@@ -36,8 +39,6 @@ pub struct SiteView {
     pub assets: std::collections::BTreeMap<String, String>,
     /// Every language, with the link to this page in it.
     pub languages: Vec<LanguageLink>,
-    /// All chapters, for navigation.
-    pub chapters: Vec<ChapterLink>,
     /// Generator name and version.
     pub generator: String,
 }
@@ -72,8 +73,6 @@ pub struct ChapterLink {
     pub summary_html: String,
     /// Link relative to the current page.
     pub url: String,
-    /// True when this is the page being rendered.
-    pub current: bool,
 }
 
 /// What one page shows.
