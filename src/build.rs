@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostics, Error};
+use crate::model::Report;
 use crate::model::nav::BaseUrl;
 use crate::render::site::RenderedSite;
+use crate::render::theme::Theme;
 use crate::{load, model, output, render};
 
 /// What to build.
@@ -60,24 +62,51 @@ pub struct Rendered {
     pub domain: Option<String>,
 }
 
+/// A loaded and validated report with its theme: what rendering needs.
+pub struct Prepared {
+    /// The report.
+    pub report: Report,
+    /// Its theme.
+    pub theme: Theme,
+}
+
+/// Loads and validates the report and loads its theme. Returns what could
+/// be prepared and every problem found on the way.
+pub fn prepare(options: &Options) -> (Option<Prepared>, Diagnostics) {
+    let (raw, mut diags) = load::discover(&options.root);
+    let Some(report) = model::report::build(raw, options.base_url.as_deref(), &mut diags) else {
+        return (None, diags);
+    };
+    render::site::check_references(&report, &mut diags);
+    let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
+    let theme = render::theme::load(&options.root, &report.theme, &codes, &mut diags);
+    (theme.map(|theme| Prepared { report, theme }), diags)
+}
+
 /// Loads, validates and renders the report at `options.root`, in memory.
 pub fn render_site(options: &Options) -> Result<Rendered, Error> {
-    let (raw, mut diags) = load::discover(&options.root);
-    let report = model::report::build(raw, options.base_url.as_deref(), &mut diags);
+    let (prepared, diags) = prepare(options);
     let mut site = RenderedSite::default();
-    if let Some(report) = &report {
-        render::site::check_references(report, &mut diags);
-        let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
-        if let Some(theme) = render::theme::load(&options.root, &report.theme, &codes, &mut diags) {
-            // Rendering a report with errors would only add follow-on noise.
-            if !diags.has_errors() {
-                let (rendered, render_diags) = render::site::render(report, &theme);
-                diags.extend(render_diags);
-                site = rendered;
-            }
-        }
+    let mut diags = diags;
+    // Rendering a report with errors would only add follow-on noise.
+    if let Some(p) = &prepared
+        && !diags.has_errors()
+    {
+        let (rendered, render_diags) = render::site::render(&p.report, &p.theme);
+        diags.extend(render_diags);
+        site = rendered;
     }
-    if options.strict {
+    finish(prepared.map(|p| p.report), site, diags, options.strict)
+}
+
+/// Applies `--strict`, and turns errors into `Err` (counting pages otherwise).
+pub fn finish(
+    report: Option<Report>,
+    site: RenderedSite,
+    mut diags: Diagnostics,
+    strict: bool,
+) -> Result<Rendered, Error> {
+    if strict {
         diags.make_strict();
     }
     diags.sort();

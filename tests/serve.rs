@@ -265,3 +265,40 @@ fn ctrl_c_stops_the_server_even_with_a_tab_open() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn chapter_titles_and_templates_rebuild_every_page() {
+    let site = Site::fixture("bilingual");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    // A section edit re-renders only its chapter; the other pages stay served.
+    site.write(
+        "content/02-outreach/01-volunteers.en.md",
+        "---\ntitle: Volunteering\n---\nQuick edit.\n",
+    );
+    wait_for_reload(&mut events);
+    eventually(&server, "/en/outreach/", |b| b.contains("Quick edit."));
+    assert_eq!(server.get("/en/relief/").0, 200);
+    // A chapter title appears in the navigation of other pages.
+    site.write(
+        "content/02-outreach/_index.en.md",
+        "---\ntitle: Renamed chapter\n---\n",
+    );
+    wait_for_reload(&mut events);
+    eventually(&server, "/en/relief/", |b| b.contains("Renamed chapter"));
+    // A template edit changes every page.
+    let footer = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/footer.html"),
+    )
+    .unwrap();
+    site.write(
+        "themes/default/templates/partials/footer.html",
+        &footer.replace("</footer>", "<p>theme-edit-marker</p></footer>"),
+    );
+    wait_for_reload(&mut events);
+    eventually(&server, "/en/outreach/", |b| {
+        b.contains("theme-edit-marker")
+    });
+    eventually(&server, "/", |b| b.contains("theme-edit-marker"));
+}

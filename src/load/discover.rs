@@ -148,7 +148,7 @@ fn parse_pages(root: &Path, content: &Path) -> HashMap<PathBuf, (Option<Page>, D
 }
 
 /// Reads one Markdown file and parses its front matter.
-fn parse_page(root: &Path, path: &Path) -> (Option<Page>, Diagnostics) {
+pub fn parse_page(root: &Path, path: &Path) -> (Option<Page>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let Some(text) = read_text(root, path, &mut diags) else {
         return (None, diags);

@@ -31,16 +31,68 @@ pub struct RenderedSite {
 /// Renders the whole site. Problems (unknown references, template errors)
 /// are returned as diagnostics; rendering goes on so all are reported.
 pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
+    render_with_charts(report, theme, &render_charts(report, theme))
+}
+
+/// Every chart in every language, by language code and chart id.
+pub type Charts = BTreeMap<String, BTreeMap<String, RenderedChart>>;
+
+/// Draws every chart in every language (in parallel).
+pub fn render_charts(report: &Report, theme: &Theme) -> Charts {
+    let renderer = Renderer::new(report, theme);
+    report
+        .languages
+        .par_iter()
+        .map(|lang| (lang.code.clone(), renderer.charts(lang)))
+        .collect()
+}
+
+/// The pages of one chapter (0-based index) in every language, for a
+/// preview that re-renders only what an edit touched.
+pub fn render_chapter(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    index: usize,
+) -> (Vec<OutputFile>, Diagnostics) {
+    let renderer = Renderer::new(report, theme);
+    let mut diags = Diagnostics::new();
+    let mut files = Vec::new();
+    let empty = BTreeMap::new();
+    let Some(chapter) = report.chapters.get(index) else {
+        return (files, diags);
+    };
+    let results: Vec<_> = report
+        .languages
+        .par_iter()
+        .map(|lang| {
+            renderer.page(
+                lang,
+                Some(chapter),
+                charts.get(&lang.code).unwrap_or(&empty),
+            )
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    (files, diags)
+}
+
+/// Renders the whole site with charts drawn beforehand.
+pub fn render_with_charts(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+) -> (RenderedSite, Diagnostics) {
     let mut diags = Diagnostics::new();
     let renderer = Renderer::new(report, theme);
     let mut site = RenderedSite::default();
     site.files.extend(renderer.asset_files());
-    let charts: BTreeMap<&str, BTreeMap<String, RenderedChart>> = report
-        .languages
-        .par_iter()
-        .map(|lang| (lang.code.as_str(), renderer.charts(lang)))
-        .collect();
-    for (code, rendered) in &charts {
+    for (code, rendered) in charts {
         site.files
             .extend(rendered.iter().map(|(id, chart)| OutputFile {
                 path: format!("charts/{id}.{code}.svg"),
@@ -61,7 +113,7 @@ pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
     let results: Vec<Result<OutputFile, Diagnostic>> = pages
         .par_iter()
         .map(|(lang, chapter)| {
-            let charts = charts.get(lang.code.as_str()).unwrap_or(&empty);
+            let charts = charts.get(&lang.code).unwrap_or(&empty);
             renderer.page(lang, *chapter, charts)
         })
         .collect();
@@ -793,40 +845,14 @@ pub fn check_references(report: &Report, diags: &mut Diagnostics) {
     for chart in report.catalog.charts.values() {
         used_metrics.extend(chart.metric_ids());
     }
-    let pages = all_pages(report);
-    for page in &pages {
-        for r in markdown::scan_references(page.body()) {
-            let (line, col) = line_col(&page.text, page.body_offset + r.offset);
-            check_reference(report, &r, &page.file, line, col, diags);
-            match r.kind {
-                RefKind::Metric => {
-                    used_metrics.insert(
-                        report
-                            .catalog
-                            .metrics
-                            .get_key_value(&r.id)
-                            .map_or("", |(k, _)| k.as_str()),
-                    );
-                }
-                RefKind::Chart => {
-                    used_charts.insert(r.id.clone());
-                }
-                RefKind::Unknown => {}
+    for page in all_pages(report) {
+        let (metrics, charts) = check_page_references(report, page, diags);
+        for id in metrics {
+            if let Some((k, _)) = report.catalog.metrics.get_key_value(&id) {
+                used_metrics.insert(k.as_str());
             }
         }
-        for text in [&page.front.summary, &page.front.kicker]
-            .into_iter()
-            .flatten()
-        {
-            let base = page.text.find(text.as_str()).unwrap_or(0);
-            for r in markdown::scan_references(text) {
-                let (line, col) = line_col(&page.text, base + r.offset);
-                check_reference(report, &r, &page.file, line, col, diags);
-                if let Some((k, _)) = report.catalog.metrics.get_key_value(&r.id) {
-                    used_metrics.insert(k.as_str());
-                }
-            }
-        }
+        used_charts.extend(charts);
     }
     for m in report
         .catalog
@@ -852,6 +878,38 @@ pub fn check_references(report: &Report, diags: &mut Diagnostics) {
             Diagnostic::warning(&c.origin.file, c.origin.line, c.origin.col, msg).with_hint(hint),
         );
     }
+}
+
+/// Checks the metric and chart references of one page (body, summary and
+/// kicker); returns the metric ids and chart ids it refers to.
+pub fn check_page_references(
+    report: &Report,
+    page: &Page,
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<String>) {
+    let (mut metrics, mut charts) = (Vec::new(), Vec::new());
+    let body = markdown::scan_references(page.body())
+        .into_iter()
+        .map(|r| (page.body_offset, r));
+    let front = [&page.front.summary, &page.front.kicker]
+        .into_iter()
+        .flatten()
+        .flat_map(|text| {
+            let base = page.text.find(text.as_str()).unwrap_or(0);
+            markdown::scan_references(text)
+                .into_iter()
+                .map(move |r| (base, r))
+        });
+    for (base, r) in body.chain(front) {
+        let (line, col) = line_col(&page.text, base + r.offset);
+        check_reference(report, &r, &page.file, line, col, diags);
+        match r.kind {
+            RefKind::Metric => metrics.push(r.id),
+            RefKind::Chart => charts.push(r.id),
+            RefKind::Unknown => {}
+        }
+    }
+    (metrics, charts)
 }
 
 fn all_pages(report: &Report) -> Vec<&Page> {

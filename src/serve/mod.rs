@@ -83,6 +83,6 @@ async fn run(
         .map_err(|e| crate::Error::io(&options.build.root, e))?;
     let wanted_port = (options.port != 0 && addr.port() != options.port).then_some(options.port);
     report(ServeEvent::Listening { addr, wanted_port });
-    let _watcher = watch::start(live.clone(), options.debounce, report.clone())?;
+    watch::start(live.clone(), options.debounce, report.clone())?;
     server::run(listener, live).await
 }

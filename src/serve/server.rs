@@ -113,7 +113,7 @@ async fn handle(State(live): State<Arc<LiveSite>>, uri: Uri) -> Response {
         return not_found(&live);
     };
     let bytes = match site.files.get(found) {
-        Some(bytes) => bytes.clone(),
+        Some(bytes) => bytes.as_ref().clone(),
         None => match site.copies.get(found) {
             Some(source) => match tokio::fs::read(source).await {
                 Ok(bytes) => bytes,

@@ -11,31 +11,42 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use crate::load::discover::is_ignored;
 use crate::serve::{LiveSite, ServeEvent};
 
-/// Starts watching; the returned watcher must be kept alive.
+/// The folders of a site that a preview watches.
+const WATCHED: [&str; 2] = ["content", "themes"];
+
+/// Starts watching in a thread of its own, which owns the watcher.
 pub fn start(
     live: Arc<LiveSite>,
     debounce: Duration,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
-) -> Result<RecommendedWatcher, crate::Error> {
+) -> Result<(), crate::Error> {
     let root = live.options().root.clone();
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
     })
     .map_err(|e| watch_error(&root, e))?;
-    for dir in ["content", "themes"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| watch_error(&path, e))?;
-        }
+    // The root itself, so a `themes/` folder created later is noticed.
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| watch_error(&root, e))?;
+    for dir in WATCHED {
+        watch_folder(&mut watcher, &root.join(dir))?;
     }
     std::thread::Builder::new()
         .name("nianbao-rebuild".into())
-        .spawn(move || rebuild_loop(&rx, &live, debounce, &*report))
+        .spawn(move || rebuild_loop(&rx, &mut watcher, &live, debounce, &*report))
         .map_err(|e| crate::Error::io(&root, e))?;
-    Ok(watcher)
+    Ok(())
+}
+
+fn watch_folder(watcher: &mut RecommendedWatcher, path: &Path) -> Result<(), crate::Error> {
+    if path.is_dir() {
+        watcher
+            .watch(path, RecursiveMode::Recursive)
+            .map_err(|e| watch_error(path, e))?;
+    }
+    Ok(())
 }
 
 fn watch_error(path: &Path, err: notify::Error) -> crate::Error {
@@ -46,6 +57,7 @@ type Message = notify::Result<Event>;
 
 fn rebuild_loop(
     rx: &Receiver<Message>,
+    watcher: &mut RecommendedWatcher,
     live: &LiveSite,
     debounce: Duration,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
@@ -62,6 +74,14 @@ fn rebuild_loop(
                 Ok(next) => collect(next, &root, &mut changed, report),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        // A `content/` or `themes/` folder that appeared is watched from now on.
+        for dir in WATCHED {
+            if changed.iter().any(|p| p == Path::new(dir)) {
+                if let Err(err) = watch_folder(watcher, &root.join(dir)) {
+                    report(ServeEvent::WatchError(err.to_string()));
+                }
             }
         }
         if !changed.is_empty() {
@@ -81,11 +101,16 @@ fn collect(
     match message {
         Ok(event) if is_content_change(&event.kind) => {
             for path in event.paths {
-                if !is_editor_artifact(&path) {
-                    changed.push(
-                        path.strip_prefix(root)
-                            .map_or(path.clone(), Path::to_path_buf),
-                    );
+                let relative = path
+                    .strip_prefix(root)
+                    .map_or(path.clone(), Path::to_path_buf);
+                // The root is watched only for new content/ and themes/ folders.
+                let in_site = relative
+                    .components()
+                    .next()
+                    .is_some_and(|c| WATCHED.iter().any(|d| c.as_os_str() == *d));
+                if in_site && !is_editor_artifact(&path) {
+                    changed.push(relative);
                 }
             }
         }
