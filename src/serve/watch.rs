@@ -78,10 +78,10 @@ fn rebuild_loop(
         }
         // A `content/` or `themes/` folder that appeared is watched from now on.
         for dir in WATCHED {
-            if changed.iter().any(|p| p == Path::new(dir)) {
-                if let Err(err) = watch_folder(watcher, &root.join(dir)) {
-                    report(ServeEvent::WatchError(err.to_string()));
-                }
+            if changed.iter().any(|p| p == Path::new(dir))
+                && let Err(err) = watch_folder(watcher, &root.join(dir))
+            {
+                report(ServeEvent::WatchError(err.to_string()));
             }
         }
         if !changed.is_empty() {
