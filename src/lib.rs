@@ -12,6 +12,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

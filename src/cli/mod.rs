@@ -73,6 +73,7 @@ impl Common {
             base_url: self.base_url.clone(),
             strict,
             force,
+            pdf: false,
         }
     }
 }
