@@ -106,6 +106,8 @@ pub struct Context<'a> {
     /// Prefix for relative link and image URLs (`../slug/` when a chapter's
     /// text is shown on another page), "" to keep them as written.
     pub link_base: &'a str,
+    /// Accessible name of the scrolling box around each table ("Table").
+    pub table_label: &'a str,
 }
 
 /// A heading of the rendered body, for the table of contents.
@@ -458,10 +460,24 @@ fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) {
     }
 }
 
+/// Charts become figures; tables get a box that scrolls sideways on
+/// narrow screens (focusable and named, so keyboard users can scroll it).
 fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::Table(_))) {
+            out.push(Event::Html(CowStr::from(format!(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                crate::render::html_escape(ctx.table_label)
+            ))));
+        }
+        if matches!(events[i], Event::End(TagEnd::Table)) {
+            out.push(events[i].clone());
+            out.push(Event::Html(CowStr::from("</div>\n")));
+            i += 1;
+            continue;
+        }
         if let Some((figure, consumed)) = chart_paragraph(&events[i..], ctx) {
             out.push(Event::Html(CowStr::from(figure)));
             i += consumed;
@@ -529,6 +545,7 @@ mod tests {
             min_heading: 3,
             anchors,
             link_base,
+            table_label: "Table",
         };
         render(body, &mut ctx)
     }
@@ -665,6 +682,21 @@ mod tests {
         assert!(out.html.contains("href=\"mailto:a@b.c\""));
         assert!(
             out.html.contains("src=\"../relief/img/p.png\""),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_box() {
+        let out = render_plain("| a | b |\n| - | - |\n| 1 | 2 |\n");
+        assert!(
+            out.html.starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.trim_end().ends_with("</table>\n</div>"),
             "{}",
             out.html
         );

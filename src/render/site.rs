@@ -919,6 +919,7 @@ impl PageMarkdown<'_> {
             min_heading: min_heading + scope.depth,
             anchors: &mut scope.anchors,
             link_base: &scope.link_base,
+            table_label: &self.renderer.t(code, "table"),
         };
         markdown::render(page.body(), &mut ctx)
     }
@@ -943,7 +944,8 @@ impl PageMarkdown<'_> {
                 format!("<p class=\"chart-note\">{}</p>", html_escape(n.get(code)))
             });
         Some(format!(
-            "<figure class=\"chart-figure\" id=\"fig-{dom_id}\">\n<div class=\"chart-svg\">{svg}</div>\n<figcaption>{caption}</figcaption>\n{note}<details class=\"chart-data\"><summary>{}</summary>\n{}\n</details>\n<p class=\"chart-download\"><a href=\"{download}\" download>{}</a></p>\n</figure>\n",
+            "<figure class=\"chart-figure\" id=\"fig-{dom_id}\">\n<figcaption>{caption}</figcaption>\n<div class=\"chart-svg\">{svg}</div>\n{note}<details class=\"chart-data\"><summary>{}</summary>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">{}</div>\n</details>\n<p class=\"chart-download\"><a href=\"{download}\" download>{}</a></p>\n</figure>\n",
+            html_escape(&r.t(code, "data_table")),
             html_escape(&r.t(code, "data_table")),
             chart.table,
             html_escape(&r.t(code, "download_svg")),
@@ -1007,6 +1009,7 @@ fn inline_markdown(
         min_heading: 2,
         anchors: &mut BTreeMap::new(),
         link_base: "",
+        table_label: "",
     };
     markdown::render_inline(text, &mut ctx)
 }
