@@ -17,8 +17,8 @@ use crate::render::html_escape;
 /// Width of every chart's viewBox; the page scales it to the column.
 pub const WIDTH: u32 = 400;
 const PAD: i32 = 12;
-const FONT: f64 = 15.0;
-const SMALL: f64 = 13.0;
+const FONT: f64 = 16.0;
+const SMALL: f64 = 14.0;
 const LINE: i32 = 20;
 
 /// Colours and fonts for charts, from the theme.
@@ -623,10 +623,14 @@ impl Draw<'_> {
             let _ = area.draw(&PathElement::new(xy.clone(), stroke));
             for ((x_label, mark), (x, y)) in marks.iter().zip(&xy) {
                 let _ = area.draw(&Circle::new((*x, *y), 5, mark.colour.filled()));
+                // Centred over its point, but kept inside the chart.
+                let half = (text_width(&mark.text, SMALL) / 2.0).ceil() as i32;
+                let right = WIDTH as i32 - PAD - half;
+                let centre = (*x).min(right).max(PAD + half);
                 self.label(
                     area,
                     &mark.text,
-                    (*x, y - 24),
+                    (centre, y - 24),
                     SMALL,
                     &self.style.ink,
                     HPos::Center,
