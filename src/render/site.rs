@@ -98,15 +98,13 @@ pub fn render_chapter(
     let Some(chapter) = report.chapters.get(index) else {
         return (files, diags);
     };
-    // The chapter's pages and the whole-report pages, which hold it too.
-    let pages: Vec<(&Language, PageKind<'_>)> = report
+    let results: Vec<_> = report
         .languages
-        .iter()
-        .flat_map(|lang| [(lang, PageKind::Chapter(chapter)), (lang, PageKind::Print)])
-        .collect();
-    let results: Vec<_> = pages
         .par_iter()
-        .map(|(lang, kind)| renderer.page(lang, *kind, charts.get(&lang.code).unwrap_or(&empty)))
+        .map(|lang| {
+            let charts = charts.get(&lang.code).unwrap_or(&empty);
+            renderer.page(lang, PageKind::Chapter(chapter), charts)
+        })
         .collect();
     for result in results {
         match result {
@@ -115,6 +113,21 @@ pub fn render_chapter(
         }
     }
     (files, diags)
+}
+
+/// The whole-report page of one language (which holds every chapter), for
+/// a preview that renders it only when it is asked for.
+pub fn render_print_page(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    lang: &str,
+) -> Option<Result<OutputFile, Diagnostic>> {
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
+    let lang = report.languages.iter().find(|l| l.code == lang)?;
+    let empty = BTreeMap::new();
+    let charts = charts.get(&lang.code).unwrap_or(&empty);
+    Some(renderer.page(lang, PageKind::Print, charts))
 }
 
 /// Renders the whole site with charts drawn beforehand.
