@@ -103,7 +103,7 @@ function reportInfo(root) {
 }
 
 const SITES = [
-  { name: 'default', root: repo, pdf: true, screenshots: true },
+  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true },
   { name: 'bilingual', root: path.join(repo, 'tests/fixtures/bilingual'), pdf: false },
   { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
   { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
@@ -221,8 +221,9 @@ async function checkPage(ctx, site, rel) {
   const isPrint = /(^|\/)print\/index\.html$/.test(rel);
   const isChapter = !isPrint && rel !== '404.html' && pageKey(site, rel) !== '';
 
-  // axe-core at desktop width.
+  // axe-core at desktop width, with every data table open.
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
   await page.addScriptTag({ content: axeSource });
   const axe = await page.evaluate(async (tags) => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
@@ -272,7 +273,6 @@ async function checkPage(ctx, site, rel) {
   await checkCharts(page, where, 1280);
 
   // Phones: no horizontal overflow (data tables open too), charts fit.
-  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
   for (const width of PHONE_WIDTHS) {
     await page.setViewportSize({ width, height: 800 });
     const overflow = await page.evaluate(() => {
@@ -403,6 +403,27 @@ async function checkCharts(page, where, width) {
   }
 }
 
+/** The dark colour scheme (prefers-color-scheme: dark) keeps AA contrast. */
+async function checkDarkMode(browser, site, base, axeSource) {
+  const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    for (const rel of site.pages) {
+      await page.goto(base + rel.replace(/index\.html$/, ''), { waitUntil: 'load' });
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      await page.addScriptTag({ content: axeSource });
+      const axe = await page.evaluate(async (tags) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+      }, AXE_TAGS);
+      counts.axeViolations += axe.length;
+      check(axe.length === 0, `${site.name}/${rel} (dark mode): axe ${axe.join('; ')}`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 function pdfPages(file) {
   const bytes = fs.readFileSync(file);
   const text = bytes.toString('latin1');
@@ -446,6 +467,7 @@ async function main() {
       };
       try {
         for (const rel of site.pages) await checkPage(ctx, site, rel);
+        if (site.darkMode) await checkDarkMode(browser, site, base, axeSource);
         if (site.pdf) {
           for (const lang of site.languages) {
             const file = path.join(site.out, lang, 'report.pdf');
