@@ -113,9 +113,16 @@ fn ids_repeated_across_chapters_get_suffixes_and_links_follow_them() {
     // A section with the same slug, heading id and footnote label as one
     // of chapter 1, linking to itself, to its chapter's other section, and
     // to a file beside its chapter.
-    let text = "---\ntitle: Floods again\n---\nSee [this section](#floods), [volunteers](#volunteers) and [the spending](#spending).[^audit] [Photo](photo.txt).\n\n## Spending {#spending}\n\nText.[^audit]\n\n[^audit]: Second note.\n";
+    let text = "---\ntitle: Floods again\n---\nSee [this section](#floods), [volunteers](#volunteers) and [the spending](#spending).[^audit] [Photo](photo.txt). [Later](#outlook).\n\n## Spending {#spending}\n\nText.[^audit]\n\n[^audit]: Second note.\n";
     site.write("content/02-outreach/02-floods.en.md", text);
     site.write("content/02-outreach/02-floods.zh.md", text);
+    // A heading further on in the chapter whose id chapter 1 already uses.
+    let later = "---\ntitle: Later\n---\n## Outlook {#outlook}\n\nText.\n";
+    site.write("content/02-outreach/03-later.en.md", later);
+    site.write("content/02-outreach/03-later.zh.md", later);
+    let outlook = "---\ntitle: Outlook\n---\nText.\n";
+    site.write("content/01-relief/03-outlook.en.md", outlook);
+    site.write("content/01-relief/03-outlook.zh.md", outlook);
     site.write("content/02-outreach/photo.txt", "a photo");
     site.build();
     let html = site.read("en/print/index.html");
@@ -135,6 +142,9 @@ fn ids_repeated_across_chapters_get_suffixes_and_links_follow_them() {
         "{html}"
     );
     assert!(html.contains("href=\"../outreach/photo.txt\""), "{html}");
+    assert!(html.contains("<h3 id=\"outlook\">Outlook</h3>"), "{html}");
+    assert!(html.contains("<h4 id=\"outlook-2\">"), "{html}");
+    assert!(html.contains("href=\"#outlook-2\">Later</a>"), "{html}");
     // The footnote is referred to twice in its section: two reference ids, one note.
     assert!(html.contains("id=\"fn-floods-2-audit\""), "{html}");
     assert!(html.contains("id=\"ref-fn-floods-2-audit\""), "{html}");

@@ -128,6 +128,38 @@ pub struct Html {
     pub html: String,
     /// Headings in order.
     pub headings: Vec<Heading>,
+    /// Fragments of `#id` links that named no anchor yet when rendered (a
+    /// heading further on in the chapter): see [`fix_fragments`].
+    pub unresolved: Vec<String>,
+}
+
+/// The `href` value pulldown-cmark writes for `url`.
+fn written_href(url: &str) -> String {
+    let mut html = String::new();
+    let link = Tag::Link {
+        link_type: pulldown_cmark::LinkType::Inline,
+        dest_url: CowStr::from(url.to_string()),
+        title: CowStr::Borrowed(""),
+        id: CowStr::Borrowed(""),
+    };
+    pulldown_cmark::html::push_html(
+        &mut html,
+        [Event::Start(link), Event::End(TagEnd::Link)].into_iter(),
+    );
+    html.split('"').nth(1).unwrap_or_default().to_string()
+}
+
+/// Points the `#id` links a body left unresolved at the ids the anchors got
+/// once the whole chapter was rendered.
+pub fn fix_fragments(html: &mut String, unresolved: &[String], anchors: &BTreeMap<String, String>) {
+    for fragment in unresolved {
+        let Some(id) = anchors.get(fragment).filter(|id| *id != fragment) else {
+            continue;
+        };
+        let from = format!("href=\"{}\"", written_href(&format!("#{fragment}")));
+        let to = format!("href=\"{}\"", written_href(&format!("#{id}")));
+        *html = html.replace(&from, &to);
+    }
 }
 
 fn options() -> Options {
@@ -145,11 +177,15 @@ pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
     substitute_metrics(&mut events, ctx);
     let headings = assign_heading_ids(&mut events, ctx);
     number_footnotes(&mut events, ctx);
-    rewrite_links(&mut events, ctx);
+    let unresolved = rewrite_links(&mut events, ctx);
     let events = replace_chart_paragraphs(events, ctx);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Html { html, headings }
+    Html {
+        html,
+        headings,
+        unresolved,
+    }
 }
 
 /// Renders a one-line Markdown string (a summary) to inline HTML.
@@ -436,8 +472,9 @@ fn is_relative_url(url: &str) -> bool {
 }
 
 /// Points `#id` links at the id the anchor got on this page, and rebases
-/// relative URLs with `link_base`.
-fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) {
+/// relative URLs with `link_base`. Returns the fragments with no anchor yet.
+fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) -> Vec<String> {
+    let mut unresolved = Vec::new();
     for event in events.iter_mut() {
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
             event
@@ -445,10 +482,14 @@ fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) {
             continue;
         };
         let new = if let Some(fragment) = dest_url.strip_prefix('#') {
-            ctx.anchors
-                .get(fragment)
-                .filter(|id| id.as_str() != fragment)
-                .map(|id| format!("#{id}"))
+            match ctx.anchors.get(fragment) {
+                Some(id) if id != fragment => Some(format!("#{id}")),
+                Some(_) => None,
+                None => {
+                    unresolved.push(fragment.to_string());
+                    None
+                }
+            }
         } else if !ctx.link_base.is_empty() && is_relative_url(dest_url) {
             Some(format!("{}{dest_url}", ctx.link_base))
         } else {
@@ -458,6 +499,7 @@ fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) {
             *dest_url = CowStr::from(new);
         }
     }
+    unresolved
 }
 
 /// Charts become figures; tables get a box that scrolls sideways on
@@ -699,6 +741,23 @@ mod tests {
             out.html.trim_end().ends_with("</table>\n</div>"),
             "{}",
             out.html
+        );
+    }
+
+    #[test]
+    fn links_to_later_headings_are_fixed_once_the_chapter_is_rendered() {
+        let mut ids = BTreeSet::new();
+        let mut anchors = BTreeMap::new();
+        ids.insert("später".to_string());
+        let mut first = render_with("[on](#später)\n", &mut ids, &mut anchors, "");
+        assert_eq!(first.unresolved, ["später"]);
+        let second = render_with("## Später\n", &mut ids, &mut anchors, "");
+        assert!(second.html.contains("id=\"später-2\""), "{}", second.html);
+        fix_fragments(&mut first.html, &first.unresolved, &anchors);
+        assert!(
+            first.html.contains("href=\"#sp%C3%A4ter-2\""),
+            "{}",
+            first.html
         );
     }
 }

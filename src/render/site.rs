@@ -721,9 +721,10 @@ impl<'a> Renderer<'a> {
             .as_ref()
             .map(|t| t.page.front.clone())
             .unwrap_or_default();
-        let lead_html = index
+        let lead = index
             .as_ref()
-            .map_or(String::new(), |t| md.render(t.page, "lead", 2, scope).html);
+            .map(|t| md.render(t.page, "lead", 2, scope))
+            .unwrap_or_default();
         let shown: Vec<_> = chapter
             .sections
             .iter()
@@ -739,10 +740,12 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut toc = Vec::new();
         let level = 3 + scope.depth;
-        let sections = shown
+        let mut unresolved = vec![lead.unresolved];
+        let mut sections: Vec<SectionView> = shown
             .into_iter()
             .map(|(id, shown)| {
                 let rendered = md.render(shown.page, &id, 3, scope);
+                unresolved.push(rendered.unresolved);
                 let title = shown.page.front.title.clone().unwrap_or_default();
                 let children = rendered
                     .headings
@@ -762,6 +765,12 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
+        // Links to headings further on in the chapter.
+        let mut lead_html = lead.html;
+        let htmls = std::iter::once(&mut lead_html).chain(sections.iter_mut().map(|s| &mut s.html));
+        for (html, unresolved) in htmls.zip(&unresolved) {
+            markdown::fix_fragments(html, unresolved, &scope.anchors);
+        }
         let link = |n: usize| {
             self.report
                 .chapters
