@@ -30,6 +30,14 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when there is a useful suggestion.
     pub hint: Option<String>,
+    /// How many characters from `col` the problem spans; 0 for "the word
+    /// at `col`".
+    #[serde(skip_serializing_if = "is_zero")]
+    pub len: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -47,6 +55,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint: None,
+            len: 0,
         }
     }
 
@@ -66,6 +75,12 @@ impl Diagnostic {
     /// Adds a hint on how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets how many characters the problem spans from its column.
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len;
         self
     }
 

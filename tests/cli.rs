@@ -47,8 +47,15 @@ fn content_errors_exit_1_name_file_line_column_and_keep_output() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
+    assert!(err.contains("error: unknown metric `fund_raised`"), "{err}");
     assert!(
-        err.contains("content/01-relief/01-floods.zh.md:4:3: unknown metric `fund_raised`"),
+        err.contains("┌─ content/01-relief/01-floods.zh.md:4:3"),
+        "{err}"
+    );
+    // The source line, and a caret under the whole reference.
+    assert!(err.contains("4 │ 募集{{ metric:fund_raised }}。"), "{err}");
+    assert!(
+        err.contains(&format!("  │     {}\n", "^".repeat(25))),
         "{err}"
     );
     assert!(err.contains("did you mean `funds_raised`?"), "{err}");

@@ -26,7 +26,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let output = options.output_dir();
     match nianbao::build(&options) {
         Ok(rendered) => {
-            print_diagnostics(&rendered.warnings);
+            print_diagnostics(&rendered.warnings, &options.root);
             let files = rendered.site.files.len() + rendered.site.copies.len();
             let changes = &rendered.changes;
             let written = changes.added.len() + changes.changed.len();
@@ -41,6 +41,6 @@ pub fn run(args: BuildArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err),
+        Err(err) => fail(err, &options.root),
     }
 }

@@ -20,6 +20,8 @@ pub struct Reference {
     pub offset: usize,
     /// A chart reference that is not alone on its line.
     pub inline: bool,
+    /// Length of the reference in the source, in characters.
+    pub len: usize,
 }
 
 /// What a reference points at.
@@ -57,6 +59,7 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
             filter,
             offset: start,
             inline: false,
+            len: body[start..start + len + 2].chars().count(),
         });
         from = start + len + 2;
     }
@@ -79,6 +82,7 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
             filter: None,
             offset,
             inline,
+            len: body[offset..(id_end + 1).min(body.len())].chars().count(),
         });
         from = id_end;
     }

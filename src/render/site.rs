@@ -932,7 +932,11 @@ fn check_reference(
     diags: &mut Diagnostics,
 ) {
     let catalog = &report.catalog;
-    let error = |msg: String, hint: String| Diagnostic::error(file, line, col, msg).with_hint(hint);
+    let error = |msg: String, hint: String| {
+        Diagnostic::error(file, line, col, msg)
+            .with_hint(hint)
+            .with_len(r.len)
+    };
     match r.kind {
         RefKind::Metric => match catalog.metrics.get(&r.id) {
             None => diags.push(error(
@@ -975,7 +979,8 @@ fn check_reference(
             );
             diags.push(
                 Diagnostic::warning(file, line, col, msg)
-                    .with_hint("write {{ metric:ID }}".to_string()),
+                    .with_hint("write {{ metric:ID }}".to_string())
+                    .with_len(r.len),
             );
         }
     }
