@@ -55,7 +55,7 @@ fn content_errors_exit_1_name_file_line_column_and_keep_output() {
     // The source line, and a caret under the whole reference.
     assert!(err.contains("4 │ 募集{{ metric:fund_raised }}。"), "{err}");
     assert!(
-        err.contains(&format!("  │     {}\n", "^".repeat(25))),
+        err.contains(&format!("  │     {}\n", "^".repeat(24))),
         "{err}"
     );
     assert!(err.contains("did you mean `funds_raised`?"), "{err}");
