@@ -46,6 +46,15 @@ pub fn run(args: CheckArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Err(Error::Content(diags)) => {
+            print_diagnostics(&diags, root);
+            eprintln!(
+                "check failed: {} error(s), {} warning(s)",
+                diags.error_count(),
+                diags.warning_count()
+            );
+            ExitCode::from(1)
+        }
         Err(err) => fail(err, root),
     }
 }

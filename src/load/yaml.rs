@@ -207,6 +207,10 @@ pub struct RawFrontMatter {
     /// The title was supplied by the editor, not by the source.
     #[serde(default)]
     pub title_by_editor: bool,
+    /// In a translation: the source's stamp when it was translated
+    /// (`nianbao check` flags the translation once the source changes).
+    #[serde(default)]
+    pub translated_from: Option<String>,
 }
 
 /// Parses YAML text into `T`, turning a failure into a diagnostic at the

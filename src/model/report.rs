@@ -356,14 +356,25 @@ fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnos
             )
         })
         .collect();
+    let default = languages.first().map(|l| l.code.as_str());
     for (lang, path) in missing {
-        let msg = format!(
-            "missing translation: {path} does not exist; the {lang} page shows the {shown_lang} text with a notice"
-        );
-        diags.push(
-            Diagnostic::warning(&first.file, 0, 0, msg)
-                .with_hint(format!("translate {} into {path}", first.file.display())),
-        );
+        let diagnostic = if Some(lang) == default {
+            let msg = format!(
+                "orphan translation: there is no {lang} page {path} (the default language) for this page to translate; the {lang} site shows the {shown_lang} text with a notice"
+            );
+            let hint = format!(
+                "write {path}, or rename {} if its name differs from the {lang} one",
+                first.file.display()
+            );
+            Diagnostic::warning(&first.file, 0, 0, msg).with_hint(hint)
+        } else {
+            let msg = format!(
+                "missing translation: {path} does not exist; the {lang} page shows the {shown_lang} text with a notice"
+            );
+            let hint = format!("translate {} into {path}", first.file.display());
+            Diagnostic::warning(&first.file, 0, 0, msg).with_hint(hint)
+        };
+        diags.push(diagnostic);
     }
 }
 

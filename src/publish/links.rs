@@ -39,6 +39,18 @@ impl BrokenLink {
         );
         Diagnostic::error(PathBuf::from(&self.page), self.line, self.col, msg)
     }
+
+    /// An error at the link as written in a Markdown file.
+    pub fn diagnostic_at(&self, file: PathBuf, line: usize, col: usize) -> Diagnostic {
+        let msg = format!("broken link `{}`: {}", self.href, self.reason);
+        let hint = format!(
+            "correct or remove the link (it is on the generated page {})",
+            self.page
+        );
+        Diagnostic::error(file, line, col, msg)
+            .with_hint(hint)
+            .with_len(self.href.chars().count())
+    }
 }
 
 /// Checks every internal link of the rendered site as served under `base`.

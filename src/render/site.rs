@@ -912,7 +912,9 @@ pub fn check_page_references(
     (metrics, charts)
 }
 
-fn all_pages(report: &Report) -> Vec<&Page> {
+/// Every page of the report: home, chapter indexes and sections, in
+/// every language.
+pub fn all_pages(report: &Report) -> Vec<&Page> {
     let mut pages: Vec<&Page> = report.home.0.values().collect();
     for chapter in &report.chapters {
         pages.extend(chapter.index.0.values());
