@@ -84,6 +84,17 @@ impl Diagnostic {
         self
     }
 
+    fn sort_key(&self) -> (Severity, u8, &Path, usize, usize) {
+        let rank = if self.file.ends_with("report.yaml") {
+            0
+        } else if self.file.extension().is_some_and(|e| e == "yaml") {
+            1
+        } else {
+            2
+        };
+        (self.severity, rank, &self.file, self.line, self.col)
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -163,10 +174,11 @@ impl Diagnostics {
         }
     }
 
-    /// Sorts by file and position so the report reads top to bottom.
+    /// Sorts so the report reads like rustc's: warnings, then errors (the
+    /// last thing on screen); within each, causes before consequences
+    /// (report.yaml, then other YAML, then pages), then by position.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.0.dedup();
     }
 }

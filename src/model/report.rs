@@ -158,7 +158,7 @@ pub fn build(
         .and_then(|d| domain(d, &base_url, &file, &text, diags));
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     for (nth, id) in report.highlights.iter().enumerate() {
-        if !catalog.metrics.contains_key(id) {
+        if !catalog.metrics.contains_key(id) && !catalog.is_follow_on(id, catalog.metrics.keys()) {
             let (line, col) =
                 locate::value(&text, id, 0).unwrap_or_else(|| locate::key(&text, "highlights", 0));
             let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);

@@ -939,8 +939,15 @@ fn check_reference(
             .with_hint(hint)
             .with_len(r.len)
     };
+    // An id from a metrics file that failed to load would be reported
+    // once per use: the file's own error says what to fix first.
+    let unknown_is_follow_on = match r.kind {
+        RefKind::Chart => catalog.is_follow_on(&r.id, catalog.charts.keys()),
+        _ => catalog.is_follow_on(&r.id, catalog.metrics.keys()),
+    };
     match r.kind {
         RefKind::Metric => match catalog.metrics.get(&r.id) {
+            None if unknown_is_follow_on => {}
             None => diags.push(error(
                 format!("unknown metric `{}`", r.id),
                 catalog.unknown_hint(&r.id, catalog.metrics.keys()),
@@ -960,6 +967,7 @@ fn check_reference(
                 )),
             },
         },
+        RefKind::Chart if !catalog.charts.contains_key(&r.id) && unknown_is_follow_on => {}
         RefKind::Chart if !catalog.charts.contains_key(&r.id) => {
             diags.push(error(
                 format!("unknown chart `{}`", r.id),
