@@ -224,8 +224,17 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is `null`; give each type the chance to be empty.
     let text = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text).map_err(|err| {
-        let (line, col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let (message, hint) = describe(&err);
+        let (mut line, mut col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let (mut message, hint) = describe(&err);
+        // serde_yaml places an untagged value's error at the start of the
+        // enclosing map, without the key: find the value itself.
+        if let Some((key, at)) = untagged_culprit(text, &err.to_string()) {
+            (line, col) = at;
+            message = match message.split_once(": expected ") {
+                Some((path, rest)) => format!("{path}.{key}: expected {rest}"),
+                None => format!("{key}: {message}"),
+            };
+        }
         let diagnostic = Diagnostic::error(file, line + line_offset, col, message);
         match hint {
             Some(hint) => diagnostic.with_hint(hint),
@@ -269,11 +278,26 @@ fn without_positions(message: &str) -> String {
 /// Names the shapes nianbao expects instead of its internal type names.
 fn plain_words(message: &str) -> String {
     [
-        ("struct RawMetricsFile", "a map with `metrics:` and `charts:` lists"),
-        ("struct RawReport", "a map of report settings (languages:, year:, title:, …)"),
-        ("struct RawFrontMatter", "front matter keys (title:, summary:, …)"),
-        ("struct RawMetric", "a metric (id:, label:, value:, unit:, …)"),
-        ("struct RawChart", "a chart (id:, type:, title:, series:, …)"),
+        (
+            "struct RawMetricsFile",
+            "a map with `metrics:` and `charts:` lists",
+        ),
+        (
+            "struct RawReport",
+            "a map of report settings (languages:, year:, title:, …)",
+        ),
+        (
+            "struct RawFrontMatter",
+            "front matter keys (title:, summary:, …)",
+        ),
+        (
+            "struct RawMetric",
+            "a metric (id:, label:, value:, unit:, …)",
+        ),
+        (
+            "struct RawChart",
+            "a chart (id:, type:, title:, series:, …)",
+        ),
         ("struct RawGroup", "a group (label:, series:)"),
         ("struct RawPoint", "a point ({ x: 2020, metric: ID })"),
     ]
@@ -293,6 +317,75 @@ fn untagged_expectation(message: &str) -> Option<(&str, &'static str)> {
         _ => "a different kind of value here",
     };
     Some((&message[..at], expected))
+}
+
+/// The key whose value does not fit an untagged enum, and its position:
+/// the first such value in document order.
+fn untagged_culprit(text: &str, message: &str) -> Option<(String, (usize, usize))> {
+    let at = message.find("untagged enum ")?;
+    let name = message[at + "untagged enum ".len()..]
+        .split(|c: char| !c.is_alphanumeric())
+        .next()?;
+    let (keys, fits): (&[&str], fn(&serde_yaml::Value) -> bool) = match name {
+        "RawText" => (
+            &[
+                "title",
+                "subtitle",
+                "organization",
+                "description",
+                "label",
+                "note",
+                "keys",
+            ],
+            |v| serde_yaml::from_value::<RawText>(v.clone()).is_ok(),
+        ),
+        "RawYear" => (&["year"], |v| {
+            serde_yaml::from_value::<RawYear>(v.clone()).is_ok()
+        }),
+        "RawSeriesItem" => (&["series"], |v| {
+            serde_yaml::from_value::<RawSeriesItem>(v.clone()).is_ok()
+        }),
+        _ => return None,
+    };
+    let doc: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let key = find_misfit(&doc, keys, fits, &mut seen)?;
+    let nth = seen.get(&key).map_or(0, |n| n.saturating_sub(1));
+    let position = crate::load::locate::key(text, &key, nth);
+    Some((key, position))
+}
+
+/// Depth-first, in document order: the first entry under one of `keys`
+/// whose value (or, for a list, one of its items) does not `fit`.
+/// `seen` counts the entries met per key, to locate the nth in the text.
+fn find_misfit(
+    value: &serde_yaml::Value,
+    keys: &[&str],
+    fits: fn(&serde_yaml::Value) -> bool,
+    seen: &mut BTreeMap<String, usize>,
+) -> Option<String> {
+    match value {
+        serde_yaml::Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            let key = k.as_str()?;
+            if keys.contains(&key) {
+                *seen.entry(key.to_string()).or_insert(0) += 1;
+                let bad = match v {
+                    serde_yaml::Value::Sequence(items) if matches!(key, "keys" | "series") => {
+                        !items.iter().all(fits)
+                    }
+                    _ => !fits(v),
+                };
+                if bad {
+                    return Some(key.to_string());
+                }
+            }
+            find_misfit(v, keys, fits, seen)
+        }),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter().find_map(|v| find_misfit(v, keys, fits, seen))
+        }
+        _ => None,
+    }
 }
 
 /// How to fix the YAML syntax errors authors make most.
@@ -326,10 +419,7 @@ fn syntax_hint(message: &str) -> Option<&'static str> {
             "did not find expected '-' indicator",
             "check the indentation: every item of a list starts with `- ` at the same column",
         ),
-        (
-            "expected a string",
-            "write text, quoted if needed: \"…\"",
-        ),
+        ("expected a string", "write text, quoted if needed: \"…\""),
     ];
     hints
         .into_iter()
@@ -389,8 +479,14 @@ mod tests {
             err.message
         );
         assert!(!err.message.contains("at line"));
-        assert_eq!(err.hint.as_deref(), Some("write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights"));
-        let err = parse::<RawReport>("languages: [en]\nyaer: 2020\n", Path::new("r"), 0).unwrap_err();
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights"
+            )
+        );
+        let err =
+            parse::<RawReport>("languages: [en]\nyaer: 2020\n", Path::new("r"), 0).unwrap_err();
         assert_eq!(err.hint.as_deref(), Some("did you mean `year`?"));
     }
 
@@ -404,19 +500,41 @@ mod tests {
 
     #[test]
     fn syntax_errors_get_a_hint_and_no_internal_names() {
-        let err = parse::<RawReport>("languages: [zh, en\nyear: 2020\n", Path::new("r"), 0)
-            .unwrap_err();
+        let err =
+            parse::<RawReport>("languages: [zh, en\nyear: 2020\n", Path::new("r"), 0).unwrap_err();
         assert!(!err.message.contains("at line"), "{}", err.message);
         assert!(err.hint.unwrap_or_default().contains("not closed: add `]`"));
         let err = parse::<RawReport>("title: \"open\n", Path::new("r"), 0).unwrap_err();
-        assert!(err.hint.unwrap_or_default().contains("quoted text is never closed"));
+        assert!(
+            err.hint
+                .unwrap_or_default()
+                .contains("quoted text is never closed")
+        );
         let err = parse::<RawMetricsFile>("- a\n- b\n", Path::new("m"), 0).unwrap_err();
         assert!(!err.message.contains("Raw"), "{}", err.message);
         assert!(err.message.contains("`metrics:`"), "{}", err.message);
         let text = "languages: [en]\nyear: 2020\ntitle: { en: [a, b] }\n";
         let err = parse::<RawReport>(text, Path::new("r"), 0).unwrap_err();
-        assert!(err.message.contains("map from language code to text"), "{}", err.message);
+        assert!(
+            err.message.contains("map from language code to text"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("untagged"), "{}", err.message);
+        assert_eq!((err.line, err.col), (3, 1), "{}", err.message);
+        assert!(
+            err.message.starts_with("title: expected"),
+            "{}",
+            err.message
+        );
+        let text = "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\n  - id: b\n    label: { en: { x: 1 } }\n    value: 1\n    unit: cny\n";
+        let err = parse::<RawMetricsFile>(text, Path::new("m"), 0).unwrap_err();
+        assert_eq!((err.line, err.col), (7, 5), "{}", err.message);
+        assert!(
+            err.message.starts_with("metrics[1].label: expected"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

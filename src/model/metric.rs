@@ -214,7 +214,8 @@ impl Catalog {
     /// and may define it): reporting each use would bury the cause. An id
     /// close to a `known` one is still reported: it is likely a typo.
     pub fn is_follow_on<'a>(&self, id: &str, known: impl Iterator<Item = &'a String>) -> bool {
-        self.rejected.contains(id) || (!self.broken_files.is_empty() && closest(id, known).is_none())
+        self.rejected.contains(id)
+            || (!self.broken_files.is_empty() && closest(id, known).is_none())
     }
 
     /// The hint for an unknown metric or chart id: a close match, and the
@@ -766,28 +767,17 @@ pub fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> String 
 /// The known word closest to `word`, when it is close enough to be a
 /// likely misspelling.
 pub fn closest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    // Short words tolerate fewer edits: `pie` is not a misspelt `line`.
+    let allowed = match word.chars().count() {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
     known
-        .map(|k| (strsim(word, k), k))
-        .filter(|(d, _)| *d <= 3)
+        .map(|k| (strsim::damerau_levenshtein(word, k), k))
+        .filter(|(d, _)| *d <= allowed)
         .min()
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance, for suggestions.
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

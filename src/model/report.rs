@@ -169,12 +169,13 @@ pub fn build(
         }
     }
     let home = Pages(raw.home);
-    check_translations(&home, &languages, diags);
+    let broken = &raw.broken_pages;
+    check_translations(&home, &languages, broken, diags);
     let chapters = raw
         .chapters
         .into_iter()
         .enumerate()
-        .map(|(i, c)| chapter(c, i + 1, &languages, diags))
+        .map(|(i, c)| chapter(c, i + 1, &languages, broken, diags))
         .collect();
     Some(Report {
         languages,
@@ -302,6 +303,7 @@ fn chapter(
     raw: RawChapter,
     number: usize,
     languages: &[Language],
+    broken: &[PathBuf],
     diags: &mut Diagnostics,
 ) -> Chapter {
     let index = Pages(raw.index);
@@ -314,14 +316,14 @@ fn chapter(
         );
         diags.push(Diagnostic::error(&raw.dir, 0, 0, msg).with_hint(hint));
     } else {
-        check_translations(&index, languages, diags);
+        check_translations(&index, languages, broken, diags);
     }
     let sections = raw
         .sections
         .into_iter()
         .map(|s| {
             let pages = Pages(s.pages);
-            check_translations(&pages, languages, diags);
+            check_translations(&pages, languages, broken, diags);
             Section {
                 slug: s.slug,
                 pages,
@@ -339,7 +341,13 @@ fn chapter(
 }
 
 /// A missing translation is a warning: the page falls back with a notice.
-fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnostics) {
+/// `broken` files exist but failed to load: their own error is enough.
+fn check_translations(
+    pages: &Pages,
+    languages: &[Language],
+    broken: &[PathBuf],
+    diags: &mut Diagnostics,
+) {
     let Some((shown_lang, first)) = languages
         .iter()
         .find_map(|l| pages.0.get(&l.code).map(|p| (&l.code, p)))
@@ -354,6 +362,11 @@ fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnos
                 l.code.as_str(),
                 translation_path(&first.file, shown_lang, &l.code),
             )
+        })
+        .filter(|(_, path)| {
+            !broken
+                .iter()
+                .any(|b| b.as_path() == std::path::Path::new(path))
         })
         .collect();
     let default = languages.first().map(|l| l.code.as_str());
