@@ -134,21 +134,33 @@ pub fn options() -> Options {
 
 /// Renders a Markdown body to HTML.
 pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
-    let mut events: Vec<Event<'_>> =
-        TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    render_events(events, body.len(), ctx)
+}
+
+fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<'_>) -> Html {
     drop_cjk_soft_breaks(&mut events);
     substitute_metrics(&mut events, ctx);
     let headings = assign_heading_ids(&mut events, ctx);
     number_footnotes(&mut events, ctx.id_prefix);
     let events = replace_chart_paragraphs(events, ctx);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(size * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Html { html, headings }
 }
 
-/// Renders a one-line Markdown string (a summary) to inline HTML.
+/// Renders a one-line Markdown string (a summary from front matter) to
+/// inline HTML. Unlike a body, it is not trusted with raw HTML: tags in it
+/// are shown as written.
 pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
-    let html = render(text, ctx).html;
+    let events: Vec<Event<'_>> = Parser::new_ext(text, options())
+        .map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            other => other,
+        })
+        .collect();
+    let events: Vec<Event<'_>> = TextMergeStream::new(events.into_iter()).collect();
+    let html = render_events(events, text.len(), ctx).html;
     let trimmed = html.trim();
     trimmed
         .strip_prefix("<p>")
