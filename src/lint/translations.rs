@@ -2,7 +2,8 @@
 //! (Missing and orphan translations are found while the model is built.)
 //!
 //! A translation records the source it was made from with a stamp in its
-//! front matter, `translated_from: 3f9a1c07e2`. The stamp is a fingerprint
+//! front matter, `translated_from: "3f9a1c07e2"` (quoted: a stamp of
+//! digits alone would otherwise be read as a number). The stamp is a fingerprint
 //! of the default-language file; `nianbao check` prints the current one
 //! whenever they differ, so an author who has brought a translation up to
 //! date pastes the new stamp and the warning goes away.
@@ -66,7 +67,7 @@ fn stale(page: &Page, source: &Page, diags: &mut Diagnostics) {
         source.file.display()
     );
     let hint = format!(
-        "bring this page up to date with {}, then set `{STAMP_KEY}: {current}`",
+        "bring this page up to date with {}, then set `{STAMP_KEY}: \"{current}\"`",
         source.file.display()
     );
     diags.push(
