@@ -84,27 +84,6 @@ fn check_writes_nothing_and_strict_fails_on_warnings() {
 }
 
 #[test]
-fn refuses_foreign_or_dangerous_output_folders() {
-    let site = Site::fixture("bilingual");
-    site.write("mine/notes.txt", "precious");
-    let out = site.run(&["build", "--output", "mine"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
-    assert_eq!(
-        std::fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(),
-        "precious"
-    );
-    for dangerous in [".", "content", "content/01-relief", ".."] {
-        let out = site.run(&["build", "--output", dangerous, "--force"]);
-        assert_eq!(out.status.code(), Some(1), "{dangerous}: {}", stderr(&out));
-    }
-    assert!(site.root().join("content/report.yaml").is_file());
-    let forced = site.run(&["build", "--output", "mine", "--force"]);
-    assert_eq!(forced.status.code(), Some(0));
-    assert!(site.root().join("mine/index.html").is_file());
-}
-
-#[test]
 fn root_flag_builds_another_folder() {
     let site = Site::fixture("english-only");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
