@@ -23,6 +23,9 @@ pub struct Options {
     pub strict: bool,
     /// Replace an output folder that nianbao did not create.
     pub force: bool,
+    /// Also print each language's whole-report page to `<lang>/report.pdf`
+    /// with headless Chromium (`build --pdf`).
+    pub pdf: bool,
 }
 
 impl Options {
@@ -34,6 +37,7 @@ impl Options {
             base_url: None,
             strict: false,
             force: false,
+            pdf: false,
         }
     }
 
@@ -60,6 +64,8 @@ pub struct Rendered {
     pub base_url: BaseUrl,
     /// The custom domain from report.yaml, if any.
     pub domain: Option<String>,
+    /// Each language's code and whole-report page folder (`en`, `en/print/`).
+    pub print_pages: Vec<(String, String)>,
 }
 
 /// A loaded and validated report with its theme: what rendering needs.
@@ -98,7 +104,10 @@ fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
     if let Some(p) = &prepared
         && !diags.has_errors()
     {
-        let (rendered, render_diags) = render::site::render(&p.report, &p.theme);
+        let charts = render::site::render_charts(&p.report, &p.theme);
+        let render_options = render::site::RenderOptions { pdf: options.pdf };
+        let (rendered, render_diags) =
+            render::site::render_with_options(&p.report, &p.theme, &charts, render_options);
         diags.extend(render_diags);
         if lint && !diags.has_errors() {
             crate::lint::check(&options.root, &p.report, &rendered, &mut diags);
@@ -122,6 +131,15 @@ pub fn finish(
     if diags.has_errors() || report.is_none() {
         return Err(Error::Content(diags));
     }
+    let print_pages = report.as_ref().map_or_else(Vec::new, |r| {
+        r.languages
+            .iter()
+            .map(|l| {
+                let path = render::site::print_path(&l.code, r.default_lang());
+                (l.code.clone(), path)
+            })
+            .collect()
+    });
     let (base_url, domain) = report.map(|r| (r.base_url, r.domain)).unwrap_or_default();
     let pages = site
         .files
@@ -134,17 +152,26 @@ pub fn finish(
         pages,
         base_url,
         domain,
+        print_pages,
         changes: output::Changes::default(),
     })
 }
 
-/// Renders and writes the site. On any error the previous output is left
-/// exactly as it was.
+/// Renders and writes the site (with `options.pdf`, prints the PDFs in the
+/// staged folder before it replaces the output). On any error the previous
+/// output is left exactly as it was.
 pub fn build(options: &Options) -> Result<Rendered, Error> {
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir, options.force)?;
+    // A missing browser is known before anything is rendered.
+    let chromium = options.pdf.then(crate::pdf::find_chromium).transpose()?;
     let rendered = render_site(options)?;
-    let changes = output::write_site(&rendered.site, &output_dir)?;
+    let changes = match &chromium {
+        None => output::write_site(&rendered.site, &output_dir)?,
+        Some(chromium) => output::write_site_then(&rendered.site, &output_dir, &|staged| {
+            crate::pdf::print_all(chromium, staged, &rendered.print_pages)
+        })?,
+    };
     Ok(Rendered {
         changes,
         ..rendered

@@ -225,6 +225,9 @@ pub enum Error {
     /// A git command failed, or there is no repository.
     #[error("git: {0}")]
     Git(String),
+    /// A program nianbao runs (Chromium for `--pdf`) is missing or failed.
+    #[error("{0}")]
+    Tool(String),
     /// The command was given arguments it cannot use (exit code 2).
     #[error("{0}")]
     Usage(String),

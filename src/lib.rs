@@ -13,6 +13,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

@@ -87,7 +87,7 @@ fn charts_are_figures_with_accessible_svg_and_data_table() {
     assert!(figure.contains("role=\"img\""));
     assert!(figure.contains("<title id=\"chart-fund_use-title\">Where relief funds went</title>"));
     assert!(figure.contains("<desc id=\"chart-fund_use-desc\">"));
-    assert!(figure.contains("viewBox=\"0 0 480 "));
+    assert!(figure.contains("viewBox=\"0 0 400 "));
     let svg_tag = figure
         .split("<svg")
         .nth(1)
@@ -107,7 +107,7 @@ fn charts_are_figures_with_accessible_svg_and_data_table() {
     );
     let file = site.read("charts/fund_use.zh.svg");
     assert!(file.starts_with("<?xml"));
-    assert!(file.contains("width=\"480\""));
+    assert!(file.contains("width=\"400\""));
     assert!(file.contains("895.9万元"));
     assert!(!file.contains("<image"), "no embedded images or fonts");
 }
@@ -302,6 +302,10 @@ fn rebuilding_keeps_unchanged_files_and_their_timestamps() {
         old,
         "changed page is rewritten"
     );
-    assert_eq!(rendered.changes.changed, ["en/relief/index.html"]);
+    assert_eq!(
+        rendered.changes.changed,
+        ["en/print/index.html", "en/relief/index.html"],
+        "the chapter and the whole-report page hold the section"
+    );
     assert!(rendered.changes.added.is_empty());
 }

@@ -14,7 +14,7 @@ fn build_succeeds_with_exit_0() {
     let site = Site::fixture("bilingual");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("built 6 pages"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("built 8 pages"), "{}", stderr(&out));
     assert!(site.output().join("index.html").is_file());
 }
 

@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use nianbao::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
@@ -151,12 +151,16 @@ fn render_markdown(body: &str) -> String {
     let figure =
         |id: &str, caption: &str| (id == "fund_use").then(|| format!("<figure>{caption}</figure>"));
     let mut ids = BTreeSet::new();
+    let mut anchors = BTreeMap::new();
     let mut ctx = Context {
         metric: &metric,
         figure: &figure,
         id_prefix: "s",
         ids: &mut ids,
         min_heading: 3,
+        anchors: &mut anchors,
+        link_base: "../s/",
+        table_label: "Table",
     };
     markdown::render(body, &mut ctx).html
 }

@@ -39,7 +39,7 @@ fn the_default_bilingual_report_builds_and_passes_check_strict() {
     let out = nianbao(&root, &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(
-        stderr_of(&out).contains("built 4 pages"),
+        stderr_of(&out).contains("built 6 pages"),
         "{}",
         stderr_of(&out)
     );

@@ -51,9 +51,9 @@ fn publishes_to_a_folder_under_a_sub_path_and_every_link_resolves() {
     let out = site.run(&["publish", "--to", "public", "--base-url", BASE]);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("published 6 pages (21 files,"), "{err}");
+    assert!(err.contains("published 8 pages (23 files,"), "{err}");
     assert!(err.contains(&format!("for {BASE}")), "{err}");
-    assert!(err.contains("first publish: all 21 files are new"), "{err}");
+    assert!(err.contains("first publish: all 23 files are new"), "{err}");
     let public = site.root().join("public");
     assert!(public.join(".nianbao-output").is_file());
     let not_found = std::fs::read_to_string(public.join("404.html")).unwrap();
@@ -86,7 +86,7 @@ fn republishing_lists_changes_and_keeps_unchanged_files_as_they_were() {
     let then = age(&public, Duration::from_secs(3600));
     let again = site.run(&["publish", "--to", "public"]);
     assert!(
-        stderr_of(&again).contains("0 added, 0 changed, 0 removed, 21 unchanged"),
+        stderr_of(&again).contains("0 added, 0 changed, 0 removed, 23 unchanged"),
         "{}",
         stderr_of(&again)
     );
@@ -100,7 +100,7 @@ fn republishing_lists_changes_and_keeps_unchanged_files_as_they_were() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("0 added, 1 changed, 1 removed, 19 unchanged"),
+        err.contains("0 added, 2 changed, 1 removed, 20 unchanged"),
         "{err}"
     );
     assert!(err.contains("~ en/relief/index.html"), "{err}");

@@ -156,6 +156,10 @@ fn an_edit_reloads_the_tab_and_appears() {
     eventually(&server, "/en/relief/", |b| {
         b.contains("A freshly edited sentence.")
     });
+    // The whole-report page holds the section too, and is re-rendered with it.
+    let (status, whole) = server.get("/en/print/");
+    assert_eq!(status, 200);
+    assert!(whole.contains("A freshly edited sentence."), "{whole}");
     // A metric edit shows in both languages.
     let metrics =
         std::fs::read_to_string(site.root().join("content/01-relief/metrics.yaml")).unwrap();

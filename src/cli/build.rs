@@ -17,17 +17,27 @@ pub struct BuildArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Also print each language's whole report to <lang>/report.pdf
+    /// with headless Chromium (NIANBAO_CHROMIUM names the browser).
+    #[arg(long)]
+    pdf: bool,
 }
 
 /// Runs `build`.
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
-    let options = args.common.options(args.strict, args.force);
+    let mut options = args.common.options(args.strict, args.force);
+    options.pdf = args.pdf;
     let output = options.output_dir();
     match nianbao::build(&options) {
         Ok(rendered) => {
             print_diagnostics(&rendered.warnings, &options.root);
-            let files = rendered.site.files.len() + rendered.site.copies.len();
+            let pdfs = if options.pdf {
+                rendered.print_pages.len()
+            } else {
+                0
+            };
+            let files = rendered.site.files.len() + rendered.site.copies.len() + pdfs;
             let changes = &rendered.changes;
             let written = changes.added.len() + changes.changed.len();
             eprintln!(

@@ -74,6 +74,7 @@ impl Common {
             base_url: self.base_url.clone(),
             strict,
             force,
+            pdf: false,
         }
     }
 }

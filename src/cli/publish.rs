@@ -61,6 +61,7 @@ impl PublishArgs {
             base_url: self.base_url,
             strict: self.strict,
             force: self.force,
+            pdf: false,
         };
         PublishOptions { site, target }
     }

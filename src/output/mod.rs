@@ -7,4 +7,4 @@ pub mod sink;
 pub mod stage;
 
 pub use sink::{MARKER, check_output_dir};
-pub use stage::{Changes, write_site};
+pub use stage::{Changes, write_site, write_site_then};

@@ -87,8 +87,29 @@ pub fn write_site(site: &RenderedSite, dir: &Path) -> Result<Changes, Error> {
     write_files(&site_files(site), dir)
 }
 
+/// Writes a rendered site to `dir` like [`write_site`], running `then` on
+/// the staged folder before it replaces `dir` (to add files made from the
+/// staged site, such as PDFs; it returns their paths). When `then` fails,
+/// `dir` is left as it was.
+pub fn write_site_then(
+    site: &RenderedSite,
+    dir: &Path,
+    then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
+) -> Result<Changes, Error> {
+    write_files_then(&site_files(site), dir, then)
+}
+
 /// Replaces `dir` by `files`; the caller has checked that `dir` may be replaced.
 pub fn write_files(files: &SiteFiles<'_>, dir: &Path) -> Result<Changes, Error> {
+    write_files_then(files, dir, &|_| Ok(Vec::new()))
+}
+
+/// [`write_files`], running `then` on the staged folder before the swap.
+fn write_files_then(
+    files: &SiteFiles<'_>,
+    dir: &Path,
+    then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
+) -> Result<Changes, Error> {
     let dir = absolute(dir);
     let temp = sibling(&dir, TEMP_SUFFIX);
     let old = sibling(&dir, OLD_SUFFIX);
@@ -97,7 +118,20 @@ pub fn write_files(files: &SiteFiles<'_>, dir: &Path) -> Result<Changes, Error> 
     // Leftovers of an interrupted run: ours (by name), safe to remove.
     remove_if_exists(&temp)?;
     remove_if_exists(&old)?;
-    let changes = match stage(files, &previous, &temp) {
+    let staged = stage(files, &previous, &temp).and_then(|mut changes| {
+        for path in then(&temp)? {
+            changes.removed.retain(|p| *p != path);
+            if previous.contains_key(&path) {
+                changes.changed.push(path);
+            } else {
+                changes.added.push(path);
+            }
+        }
+        changes.added.sort();
+        changes.changed.sort();
+        Ok(changes)
+    });
+    let changes = match staged {
         Ok(changes) => changes,
         Err(err) => {
             let _ = fs::remove_dir_all(&temp);

@@ -163,13 +163,40 @@ pub fn link_diagnostics(root: &Path, site: &RenderedSite, base: &BaseUrl) -> Dia
         return diags;
     }
     let sources = sources::markdown_files(root);
-    for link in &broken {
-        diags.push(match sources::find_link(&sources, &link.href) {
-            Some((file, line, col)) => link.diagnostic_at(file, line, col),
-            None => link.diagnostic(),
-        });
+    // A chapter's text is also on the whole-report page, its relative
+    // links rebased by `../<chapter>/`: report each link as written once,
+    // preferring the page where it is written as it is.
+    let located: Vec<_> = broken
+        .iter()
+        .map(|link| {
+            let exact = sources::find_link(&sources, &link.href).map(|at| (at, link.href.as_str()));
+            let rebased = || {
+                let href = unrebased(&link.href)?;
+                sources::find_link(&sources, href).map(|at| (at, href))
+            };
+            (link, exact.is_none(), exact.or_else(rebased))
+        })
+        .collect();
+    let mut order: Vec<_> = located.iter().collect();
+    order.sort_by_key(|(_, rebased, _)| *rebased);
+    let mut reported = std::collections::BTreeSet::new();
+    for (link, _, written) in order {
+        match written {
+            Some((at, _)) if !reported.insert(at.clone()) => {}
+            Some(((file, line, col), href)) => {
+                diags.push(link.diagnostic_at(href, file.clone(), *line, *col));
+            }
+            None => diags.push(link.diagnostic()),
+        }
     }
     diags
+}
+
+/// `assets/x.png` from `../relief/assets/x.png`, as a chapter's relative
+/// link reads before it was rebased for another page.
+fn unrebased(href: &str) -> Option<&str> {
+    let rest = href.strip_prefix("../")?;
+    rest.split_once('/').map(|(_, tail)| tail)
 }
 
 /// A branch served by GitHub Pages and the like: `.nojekyll` so files are

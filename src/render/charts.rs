@@ -15,10 +15,10 @@ use crate::model::number::NumberWords;
 use crate::render::html_escape;
 
 /// Width of every chart's viewBox; the page scales it to the column.
-pub const WIDTH: u32 = 480;
+pub const WIDTH: u32 = 400;
 const PAD: i32 = 12;
-const FONT: f64 = 15.0;
-const SMALL: f64 = 13.0;
+const FONT: f64 = 16.0;
+const SMALL: f64 = 14.0;
 const LINE: i32 = 20;
 
 /// Colours and fonts for charts, from the theme.
@@ -149,20 +149,23 @@ pub struct TableLabels {
 }
 
 /// Estimated advance width of `text` at `size` px: CJK and full-width
-/// characters are 1 em; Latin letters about half.
+/// characters are 1 em; Latin letters a little over half, measured on wide
+/// fallback fonts (DejaVu Sans, Verdana) so labels never overrun the chart
+/// whichever system font the reader has.
 pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars()
         .map(|c| match c {
             _ if crate::render::markdown::is_cjk(c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) => {
                 1.0
             }
-            ' ' => 0.28,
-            'i' | 'l' | 'j' | 't' | 'f' | 'r' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.3,
-            'm' | 'w' | 'M' | 'W' => 0.85,
-            c if c.is_ascii_uppercase() => 0.66,
-            c if c.is_ascii_digit() => 0.56,
-            c if c.is_ascii() => 0.52,
-            _ => 0.6,
+            ' ' => 0.32,
+            'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.3,
+            't' | 'f' | 'r' => 0.42,
+            'm' | 'w' | 'M' | 'W' => 0.95,
+            c if c.is_ascii_uppercase() => 0.72,
+            c if c.is_ascii_digit() => 0.64,
+            c if c.is_ascii() => 0.62,
+            _ => 0.66,
         })
         .sum::<f64>()
         * size
@@ -620,10 +623,14 @@ impl Draw<'_> {
             let _ = area.draw(&PathElement::new(xy.clone(), stroke));
             for ((x_label, mark), (x, y)) in marks.iter().zip(&xy) {
                 let _ = area.draw(&Circle::new((*x, *y), 5, mark.colour.filled()));
+                // Centred over its point, but kept inside the chart.
+                let half = (text_width(&mark.text, SMALL) / 2.0).ceil() as i32;
+                let right = WIDTH as i32 - PAD - half;
+                let centre = (*x).min(right).max(PAD + half);
                 self.label(
                     area,
                     &mark.text,
-                    (*x, y - 24),
+                    (centre, y - 24),
                     SMALL,
                     &self.style.ink,
                     HPos::Center,
@@ -820,7 +827,7 @@ mod tests {
     #[test]
     fn wrapping() {
         assert_eq!(
-            wrap("Donations raised at municipal level", 120.0, 15.0),
+            wrap("Donations raised at municipal level", 150.0, 15.0),
             vec!["Donations raised", "at municipal level"]
         );
         let zh = wrap("直接用于市内医院的款物", 60.0, 15.0);

@@ -102,6 +102,16 @@ pub struct Context<'a> {
     pub ids: &'a mut BTreeSet<String>,
     /// The smallest heading level the body may use (3 inside a section).
     pub min_heading: u8,
+    /// Requested anchor (`{#id}`, heading slug, section slug) → the id it
+    /// got on this page. Shared by the bodies of one chapter, so an in-page
+    /// link `#id` points at the chapter's own heading even when the page
+    /// (the whole-report view) holds several chapters with the same ids.
+    pub anchors: &'a mut BTreeMap<String, String>,
+    /// Prefix for relative link and image URLs (`../slug/` when a chapter's
+    /// text is shown on another page), "" to keep them as written.
+    pub link_base: &'a str,
+    /// Accessible name of the scrolling box around each table ("Table").
+    pub table_label: &'a str,
 }
 
 /// A heading of the rendered body, for the table of contents.
@@ -122,6 +132,38 @@ pub struct Html {
     pub html: String,
     /// Headings in order.
     pub headings: Vec<Heading>,
+    /// Fragments of `#id` links that named no anchor yet when rendered (a
+    /// heading further on in the chapter): see [`fix_fragments`].
+    pub unresolved: Vec<String>,
+}
+
+/// The `href` value pulldown-cmark writes for `url`.
+fn written_href(url: &str) -> String {
+    let mut html = String::new();
+    let link = Tag::Link {
+        link_type: pulldown_cmark::LinkType::Inline,
+        dest_url: CowStr::from(url.to_string()),
+        title: CowStr::Borrowed(""),
+        id: CowStr::Borrowed(""),
+    };
+    pulldown_cmark::html::push_html(
+        &mut html,
+        [Event::Start(link), Event::End(TagEnd::Link)].into_iter(),
+    );
+    html.split('"').nth(1).unwrap_or_default().to_string()
+}
+
+/// Points the `#id` links a body left unresolved at the ids the anchors got
+/// once the whole chapter was rendered.
+pub fn fix_fragments(html: &mut String, unresolved: &[String], anchors: &BTreeMap<String, String>) {
+    for fragment in unresolved {
+        let Some(id) = anchors.get(fragment).filter(|id| *id != fragment) else {
+            continue;
+        };
+        let from = format!("href=\"{}\"", written_href(&format!("#{fragment}")));
+        let to = format!("href=\"{}\"", written_href(&format!("#{id}")));
+        *html = html.replace(&from, &to);
+    }
 }
 
 /// The Markdown extensions nianbao turns on (tables, footnotes, …).
@@ -142,11 +184,16 @@ fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<
     drop_cjk_soft_breaks(&mut events);
     substitute_metrics(&mut events, ctx);
     let headings = assign_heading_ids(&mut events, ctx);
-    number_footnotes(&mut events, ctx.id_prefix);
+    number_footnotes(&mut events, ctx);
+    let unresolved = rewrite_links(&mut events, ctx);
     let events = replace_chart_paragraphs(events, ctx);
     let mut html = String::with_capacity(size * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Html { html, headings }
+    Html {
+        html,
+        headings,
+        unresolved,
+    }
 }
 
 /// Renders a one-line Markdown string (a summary from front matter) to
@@ -328,6 +375,7 @@ fn assign_heading_ids(events: &mut [Event<'_>], ctx: &mut Context<'_>) -> Vec<He
             .as_ref()
             .map_or_else(|| slugify(&text), |id| id.to_string());
         let new_id = unique_id(&base, ctx.ids);
+        ctx.anchors.entry(base).or_insert_with(|| new_id.clone());
         let new_level = shifted(*level, ctx.min_heading);
         if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
             *level = new_level;
@@ -363,30 +411,66 @@ fn footnote_id(prefix: &str, label: &str) -> String {
     format!("fn-{prefix}-{}", slugify(label))
 }
 
-fn number_footnotes(events: &mut [Event<'_>], prefix: &str) {
-    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
-    let mut next = 1;
-    let mut number_of = |label: &str, numbers: &mut BTreeMap<String, usize>| {
-        *numbers.entry(label.to_string()).or_insert_with(|| {
-            next += 1;
-            next - 1
-        })
-    };
+/// A footnote of one body: its number, its id, and the id of its first
+/// reference (the target of the back link).
+struct Note {
+    number: usize,
+    id: String,
+    back: Option<String>,
+}
+
+/// Numbers footnotes in order of first mention and gives every footnote
+/// and every reference an id unique on the page (a note referred to twice
+/// gets two reference ids; its back link goes to the first).
+fn number_footnotes(events: &mut [Event<'_>], ctx: &mut Context<'_>) {
+    let mut notes: BTreeMap<String, Note> = BTreeMap::new();
+    for event in events.iter() {
+        let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+            event
+        else {
+            continue;
+        };
+        if !notes.contains_key(label.as_ref()) {
+            let note = Note {
+                number: notes.len() + 1,
+                id: unique_id(&footnote_id(ctx.id_prefix, label), ctx.ids),
+                back: None,
+            };
+            notes.insert(label.to_string(), note);
+        }
+    }
+    // References first, so a definition written above them still links back.
+    for event in events.iter_mut() {
+        let Event::FootnoteReference(label) = event else {
+            continue;
+        };
+        let Some(note) = notes.get_mut(label.as_ref()) else {
+            continue;
+        };
+        let ref_id = unique_id(&format!("ref-{}", note.id), ctx.ids);
+        let html = format!(
+            "<sup class=\"footnote-ref\"><a href=\"#{}\" id=\"{ref_id}\">{}</a></sup>",
+            note.id, note.number
+        );
+        note.back.get_or_insert(ref_id);
+        *event = Event::Html(CowStr::from(html));
+    }
     for event in events.iter_mut() {
         let html = match event {
-            Event::FootnoteReference(label) => {
-                let n = number_of(label, &mut numbers);
-                let id = footnote_id(prefix, label);
-                format!(
-                    "<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"ref-{id}\">{n}</a></sup>"
-                )
-            }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let n = number_of(label, &mut numbers);
-                let id = footnote_id(prefix, label);
-                format!(
-                    "<div class=\"footnote\" id=\"{id}\"><a class=\"footnote-label\" href=\"#ref-{id}\">{n}</a>"
-                )
+                let Some(note) = notes.get(label.as_ref()) else {
+                    continue;
+                };
+                match &note.back {
+                    Some(back) => format!(
+                        "<div class=\"footnote\" id=\"{}\"><a class=\"footnote-label\" href=\"#{back}\">{}</a>",
+                        note.id, note.number
+                    ),
+                    None => format!(
+                        "<div class=\"footnote\" id=\"{}\"><span class=\"footnote-label\">{}</span>",
+                        note.id, note.number
+                    ),
+                }
             }
             Event::End(TagEnd::FootnoteDefinition) => "</div>".to_string(),
             _ => continue,
@@ -395,10 +479,64 @@ fn number_footnotes(events: &mut [Event<'_>], prefix: &str) {
     }
 }
 
+/// True for a URL relative to the page: no scheme, not rooted, not a fragment.
+fn is_relative_url(url: &str) -> bool {
+    if url.is_empty() || url.starts_with(['/', '#', '?']) {
+        return false;
+    }
+    let first_delimiter = url.find(['/', '?', '#']).unwrap_or(url.len());
+    !url[..first_delimiter].contains(':')
+}
+
+/// Points `#id` links at the id the anchor got on this page, and rebases
+/// relative URLs with `link_base`. Returns the fragments with no anchor yet.
+fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) -> Vec<String> {
+    let mut unresolved = Vec::new();
+    for event in events.iter_mut() {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        let new = if let Some(fragment) = dest_url.strip_prefix('#') {
+            match ctx.anchors.get(fragment) {
+                Some(id) if id != fragment => Some(format!("#{id}")),
+                Some(_) => None,
+                None => {
+                    unresolved.push(fragment.to_string());
+                    None
+                }
+            }
+        } else if !ctx.link_base.is_empty() && is_relative_url(dest_url) {
+            Some(format!("{}{dest_url}", ctx.link_base))
+        } else {
+            None
+        };
+        if let Some(new) = new {
+            *dest_url = CowStr::from(new);
+        }
+    }
+    unresolved
+}
+
+/// Charts become figures; tables get a box that scrolls sideways on
+/// narrow screens (focusable and named, so keyboard users can scroll it).
 fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::Table(_))) {
+            out.push(Event::Html(CowStr::from(format!(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                crate::render::html_escape(ctx.table_label)
+            ))));
+        }
+        if matches!(events[i], Event::End(TagEnd::Table)) {
+            out.push(events[i].clone());
+            out.push(Event::Html(CowStr::from("</div>\n")));
+            i += 1;
+            continue;
+        }
         if let Some((figure, consumed)) = chart_paragraph(&events[i..], ctx) {
             out.push(Event::Html(CowStr::from(figure)));
             i += consumed;
@@ -441,7 +579,15 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str) -> Html {
-        let mut ids = BTreeSet::new();
+        render_with(body, &mut BTreeSet::new(), &mut BTreeMap::new(), "")
+    }
+
+    fn render_with(
+        body: &str,
+        ids: &mut BTreeSet<String>,
+        anchors: &mut BTreeMap<String, String>,
+        link_base: &str,
+    ) -> Html {
         let metric = |id: &str, filter: Option<&str>| match (id, filter) {
             ("a", None) => Some("25362万元".to_string()),
             ("a", Some("number")) => Some("25362万".to_string()),
@@ -454,8 +600,11 @@ mod tests {
             metric: &metric,
             figure: &figure,
             id_prefix: "s1",
-            ids: &mut ids,
+            ids,
             min_heading: 3,
+            anchors,
+            link_base,
+            table_label: "Table",
         };
         render(body, &mut ctx)
     }
@@ -520,5 +669,112 @@ mod tests {
         assert!(out.html.contains("href=\"#fn-s1-1\""), "{}", out.html);
         assert!(out.html.contains("id=\"fn-s1-1\""));
         assert!(!out.html.contains("id=\"1\""));
+    }
+
+    #[test]
+    fn footnotes_referred_twice_keep_ids_unique() {
+        let out = render_plain("A[^n] and B[^n].\n\n[^n]: Note.\n");
+        assert!(out.html.contains("id=\"ref-fn-s1-n\""), "{}", out.html);
+        assert!(out.html.contains("id=\"ref-fn-s1-n-2\""), "{}", out.html);
+        assert!(out.html.contains("href=\"#ref-fn-s1-n\""), "{}", out.html);
+        let unreferenced = render_plain("[^x]: Alone.\n");
+        assert!(
+            unreferenced
+                .html
+                .contains("<span class=\"footnote-label\">1</span>"),
+            "{}",
+            unreferenced.html
+        );
+    }
+
+    #[test]
+    fn bodies_sharing_a_page_get_unique_ids_and_their_own_links() {
+        let mut ids = BTreeSet::new();
+        let body = "## Overview\n\nSee [above](#overview) and[^1].\n\n[^1]: Note.\n";
+        let first = render_with(body, &mut ids, &mut BTreeMap::new(), "");
+        let second = render_with(body, &mut ids, &mut BTreeMap::new(), "");
+        assert!(
+            first.html.contains("<h3 id=\"overview\">"),
+            "{}",
+            first.html
+        );
+        assert!(first.html.contains("href=\"#overview\""), "{}", first.html);
+        assert!(
+            second.html.contains("<h3 id=\"overview-2\">"),
+            "{}",
+            second.html
+        );
+        assert!(
+            second.html.contains("href=\"#overview-2\""),
+            "{}",
+            second.html
+        );
+        assert!(second.html.contains("id=\"fn-s1-1-2\""), "{}", second.html);
+        assert!(
+            second.html.contains("href=\"#fn-s1-1-2\""),
+            "{}",
+            second.html
+        );
+        assert!(
+            second.html.contains("href=\"#ref-fn-s1-1-2\""),
+            "{}",
+            second.html
+        );
+    }
+
+    #[test]
+    fn relative_urls_are_rebased() {
+        let out = render_with(
+            "[a](photo.jpg) [b](https://x.org/) [c](/abs) [d](#top) [e](mailto:a@b.c) ![i](img/p.png)",
+            &mut BTreeSet::new(),
+            &mut BTreeMap::new(),
+            "../relief/",
+        );
+        assert!(
+            out.html.contains("href=\"../relief/photo.jpg\""),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("href=\"https://x.org/\""));
+        assert!(out.html.contains("href=\"/abs\""));
+        assert!(out.html.contains("href=\"#top\""));
+        assert!(out.html.contains("href=\"mailto:a@b.c\""));
+        assert!(
+            out.html.contains("src=\"../relief/img/p.png\""),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_box() {
+        let out = render_plain("| a | b |\n| - | - |\n| 1 | 2 |\n");
+        assert!(
+            out.html.starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.trim_end().ends_with("</table>\n</div>"),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn links_to_later_headings_are_fixed_once_the_chapter_is_rendered() {
+        let mut ids = BTreeSet::new();
+        let mut anchors = BTreeMap::new();
+        ids.insert("später".to_string());
+        let mut first = render_with("[on](#später)\n", &mut ids, &mut anchors, "");
+        assert_eq!(first.unresolved, ["später"]);
+        let second = render_with("## Später\n", &mut ids, &mut anchors, "");
+        assert!(second.html.contains("id=\"später-2\""), "{}", second.html);
+        fix_fragments(&mut first.html, &first.unresolved, &anchors);
+        assert!(
+            first.html.contains("href=\"#sp%C3%A4ter-2\""),
+            "{}",
+            first.html
+        );
     }
 }

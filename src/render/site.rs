@@ -34,12 +34,48 @@ pub fn render(report: &Report, theme: &Theme) -> (RenderedSite, Diagnostics) {
     render_with_charts(report, theme, &render_charts(report, theme))
 }
 
+/// How to render beyond the report and theme.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// The build also writes `<lang>/report.pdf` (`build --pdf`): pages link to it.
+    pub pdf: bool,
+}
+
+/// The path of a language's PDF below the output folder, `en/report.pdf`:
+/// for every language, the default one too, so the file's place never
+/// depends on which language comes first.
+pub fn pdf_path(lang: &str) -> String {
+    format!("{lang}/report.pdf")
+}
+
+/// The whole-report page of a language: `print/` (default) or `en/print/`.
+pub fn print_path(lang: &str, default_lang: &str) -> String {
+    page_path(lang, default_lang, Some(PRINT_SLUG))
+}
+
+/// The folder name of the whole-report page; no chapter may use it.
+pub const PRINT_SLUG: &str = "print";
+
+/// Ids the templates use; Markdown headings that ask for one get a suffix.
+const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "toc-title",
+    "highlights-title",
+    "foreword-title",
+    "contents-title",
+    "print-contents",
+];
+
+fn page_ids() -> BTreeSet<String> {
+    TEMPLATE_IDS.iter().map(|s| (*s).to_string()).collect()
+}
+
 /// Every chart in every language, by language code and chart id.
 pub type Charts = BTreeMap<String, BTreeMap<String, RenderedChart>>;
 
 /// Draws every chart in every language (in parallel).
 pub fn render_charts(report: &Report, theme: &Theme) -> Charts {
-    let renderer = Renderer::new(report, theme);
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
     report
         .languages
         .par_iter()
@@ -55,7 +91,7 @@ pub fn render_chapter(
     charts: &Charts,
     index: usize,
 ) -> (Vec<OutputFile>, Diagnostics) {
-    let renderer = Renderer::new(report, theme);
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
     let mut diags = Diagnostics::new();
     let mut files = Vec::new();
     let empty = BTreeMap::new();
@@ -66,11 +102,8 @@ pub fn render_chapter(
         .languages
         .par_iter()
         .map(|lang| {
-            renderer.page(
-                lang,
-                Some(chapter),
-                charts.get(&lang.code).unwrap_or(&empty),
-            )
+            let charts = charts.get(&lang.code).unwrap_or(&empty);
+            renderer.page(lang, PageKind::Chapter(chapter), charts)
         })
         .collect();
     for result in results {
@@ -82,14 +115,39 @@ pub fn render_chapter(
     (files, diags)
 }
 
+/// The whole-report page of one language (which holds every chapter), for
+/// a preview that renders it only when it is asked for.
+pub fn render_print_page(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    lang: &str,
+) -> Option<Result<OutputFile, Diagnostic>> {
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
+    let lang = report.languages.iter().find(|l| l.code == lang)?;
+    let empty = BTreeMap::new();
+    let charts = charts.get(&lang.code).unwrap_or(&empty);
+    Some(renderer.page(lang, PageKind::Print, charts))
+}
+
 /// Renders the whole site with charts drawn beforehand.
 pub fn render_with_charts(
     report: &Report,
     theme: &Theme,
     charts: &Charts,
 ) -> (RenderedSite, Diagnostics) {
+    render_with_options(report, theme, charts, RenderOptions::default())
+}
+
+/// Renders the whole site with charts drawn beforehand and `options`.
+pub fn render_with_options(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    options: RenderOptions,
+) -> (RenderedSite, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let renderer = Renderer::new(report, theme);
+    let renderer = Renderer::new(report, theme, options);
     let mut site = RenderedSite::default();
     site.files.extend(renderer.asset_files());
     for (code, rendered) in charts {
@@ -100,21 +158,22 @@ pub fn render_with_charts(
             }));
     }
     // Every page of every language, rendered in parallel, written in order.
-    let pages: Vec<(&Language, Option<&Chapter>)> = report
+    let pages: Vec<(&Language, PageKind<'_>)> = report
         .languages
         .iter()
         .flat_map(|lang| {
-            std::iter::once(None)
-                .chain(report.chapters.iter().map(Some))
-                .map(move |chapter| (lang, chapter))
+            std::iter::once(PageKind::Home)
+                .chain(report.chapters.iter().map(PageKind::Chapter))
+                .chain(std::iter::once(PageKind::Print))
+                .map(move |kind| (lang, kind))
         })
         .collect();
     let empty = BTreeMap::new();
     let results: Vec<Result<OutputFile, Diagnostic>> = pages
         .par_iter()
-        .map(|(lang, chapter)| {
+        .map(|(lang, kind)| {
             let charts = charts.get(&lang.code).unwrap_or(&empty);
-            renderer.page(lang, *chapter, charts)
+            renderer.page(lang, *kind, charts)
         })
         .collect();
     for result in results {
@@ -134,9 +193,43 @@ pub fn render_with_charts(
     (site, diags)
 }
 
+/// Which page to render.
+#[derive(Clone, Copy)]
+enum PageKind<'a> {
+    /// The cover.
+    Home,
+    /// A chapter.
+    Chapter(&'a Chapter),
+    /// The whole report on one page.
+    Print,
+}
+
+/// Where Markdown bodies render: the page's ids, the current chapter's
+/// anchors, how deep headings start and where relative links point.
+struct Scope<'s> {
+    ids: &'s mut BTreeSet<String>,
+    anchors: BTreeMap<String, String>,
+    link_base: String,
+    /// 0 on chapter and home pages; 1 in the whole-report view, where a
+    /// chapter's title is an h2.
+    depth: u8,
+}
+
+impl<'s> Scope<'s> {
+    fn page(ids: &'s mut BTreeSet<String>) -> Self {
+        Self {
+            ids,
+            anchors: BTreeMap::new(),
+            link_base: String::new(),
+            depth: 0,
+        }
+    }
+}
+
 struct Renderer<'a> {
     report: &'a Report,
     theme: &'a Theme,
+    options: RenderOptions,
     /// Theme static file name → fingerprinted path below the output folder.
     assets: BTreeMap<String, String>,
     fallback_i18n: I18n,
@@ -147,7 +240,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(report: &'a Report, theme: &'a Theme) -> Self {
+    fn new(report: &'a Report, theme: &'a Theme, options: RenderOptions) -> Self {
         let assets = theme
             .static_files
             .iter()
@@ -161,6 +254,7 @@ impl<'a> Renderer<'a> {
         let mut renderer = Self {
             report,
             theme,
+            options,
             assets,
             fallback_i18n: I18n::default(),
             chapter_texts: BTreeMap::new(),
@@ -260,36 +354,102 @@ impl<'a> Renderer<'a> {
     fn page(
         &self,
         lang: &Language,
-        chapter: Option<&Chapter>,
+        kind: PageKind<'_>,
         charts: &BTreeMap<String, RenderedChart>,
     ) -> Result<OutputFile, Diagnostic> {
-        let path = page_path(
-            &lang.code,
-            self.report.default_lang(),
-            chapter.map(|c| c.slug.as_str()),
-        );
-        let site = self.site_view(lang, &path, chapter.map(|c| c.number));
+        let default = self.report.default_lang();
+        let path = match kind {
+            PageKind::Home => page_path(&lang.code, default, None),
+            PageKind::Chapter(c) => page_path(&lang.code, default, Some(&c.slug)),
+            PageKind::Print => print_path(&lang.code, default),
+        };
+        let site = self.site_view(lang, &path, kind);
         let chapters = self.chapters_value(lang, &path);
-        let mut ids = BTreeSet::new();
+        let mut ids = page_ids();
+        let figures = RefCell::new(BTreeSet::new());
         let md = PageMarkdown {
             renderer: self,
             lang,
             path: &path,
             charts,
-            figures: RefCell::new(BTreeSet::new()),
+            figures: &figures,
         };
-        let (template, page) = match chapter {
-            None => ("home.html", self.home_view(lang, &path, &md, &mut ids)),
-            Some(chapter) => (
-                "chapter.html",
-                self.chapter_view(lang, &path, chapter, &md, &mut ids),
+        let (template, page) = match kind {
+            PageKind::Home => (
+                "home.html",
+                self.home_view(lang, &path, &md, &mut Scope::page(&mut ids)),
             ),
+            PageKind::Chapter(chapter) => {
+                let mut scope = Scope::page(&mut ids);
+                let view = self.chapter_content(lang, &path, chapter, &md, &mut scope);
+                let mut page = self.page_view(lang, &path, "chapter", view.title.clone());
+                if let Some(summary) = self.chapter_summary(lang, chapter) {
+                    page.description = summary;
+                }
+                page.chapter = Some(view);
+                ("chapter.html", page)
+            }
+            PageKind::Print => ("print.html", self.print_view(lang, &path, &md, &mut ids)),
         };
         let html = self.render_template(template, &site, &page, chapters, &lang.code)?;
         Ok(OutputFile {
             path: format!("{path}index.html"),
             bytes: html.into_bytes(),
         })
+    }
+
+    /// The whole report on one page: cover, highlights, foreword, a table
+    /// of contents and every chapter. Ids are unique on the page; each
+    /// chapter's in-page links point at its own headings, and relative
+    /// links and images point where they do on the chapter's own page.
+    fn print_view(
+        &self,
+        lang: &Language,
+        path: &str,
+        md: &PageMarkdown<'_>,
+        ids: &mut BTreeSet<String>,
+    ) -> PageView {
+        let default = self.report.default_lang();
+        // Chapter anchors first, so they do not depend on the chapters' text.
+        let anchors: Vec<(String, String)> = self
+            .report
+            .chapters
+            .iter()
+            .map(|c| {
+                let anchor = unique_id(&c.slug, ids);
+                let title = unique_id(&format!("{}-title", c.slug), ids);
+                (anchor, title)
+            })
+            .collect();
+        let mut page = {
+            let mut scope = Scope::page(ids);
+            scope.link_base = nav::link(path, &page_path(&lang.code, default, None));
+            self.home_view(lang, path, md, &mut scope)
+        };
+        let chapters = self
+            .report
+            .chapters
+            .iter()
+            .zip(anchors)
+            .map(|(chapter, (anchor, title_id))| {
+                let mut scope = Scope::page(ids);
+                let chapter_path = page_path(&lang.code, default, Some(&chapter.slug));
+                scope.link_base = nav::link(path, &chapter_path);
+                scope.depth = 1;
+                let mut view = self.chapter_content(lang, path, chapter, md, &mut scope);
+                view.prev = None;
+                view.next = None;
+                PrintChapter {
+                    anchor,
+                    title_id,
+                    chapter: view,
+                }
+            })
+            .collect();
+        page.kind = "print".into();
+        page.title = self.t(&lang.code, "whole_report");
+        page.print = Some(PrintView { chapters });
+        page
     }
 
     fn render_template(
@@ -311,7 +471,7 @@ impl<'a> Renderer<'a> {
             .map_err(|e| self.theme.diagnostic(&e))
     }
 
-    fn site_view(&self, lang: &Language, path: &str, current_chapter: Option<usize>) -> SiteView {
+    fn site_view(&self, lang: &Language, path: &str, kind: PageKind<'_>) -> SiteView {
         let r = self.report;
         let code = lang.code.as_str();
         let optional = |t: &Option<crate::model::lang::Text>| {
@@ -319,14 +479,16 @@ impl<'a> Renderer<'a> {
                 .map_or(String::new(), |t| t.get(code).to_string())
         };
         let root = nav::root_prefix(path);
-        let chapter_slug = current_chapter
-            .and_then(|n| r.chapters.get(n - 1))
-            .map(|c| c.slug.as_str());
+        let default = r.default_lang();
         let languages = r
             .languages
             .iter()
             .map(|other| {
-                let target = page_path(&other.code, r.default_lang(), chapter_slug);
+                let target = match kind {
+                    PageKind::Home => page_path(&other.code, default, None),
+                    PageKind::Chapter(c) => page_path(&other.code, default, Some(&c.slug)),
+                    PageKind::Print => print_path(&other.code, default),
+                };
                 LanguageLink {
                     code: other.code.clone(),
                     tag: other.tag.clone(),
@@ -345,7 +507,13 @@ impl<'a> Renderer<'a> {
             year: r.year.clone(),
             lang: lang.code.clone(),
             lang_tag: lang.tag.clone(),
-            home_url: nav::link(path, &page_path(code, r.default_lang(), None)),
+            home_url: nav::link(path, &page_path(code, default, None)),
+            print_url: nav::link(path, &print_path(code, default)),
+            pdf_url: if self.options.pdf {
+                format!("{root}{}", pdf_path(code))
+            } else {
+                String::new()
+            },
             assets: self
                 .assets
                 .iter()
@@ -472,6 +640,7 @@ impl<'a> Renderer<'a> {
             og_locale: lang.tag.replace('-', "_"),
             home: None,
             chapter: None,
+            print: None,
         }
     }
 
@@ -480,7 +649,7 @@ impl<'a> Renderer<'a> {
         lang: &Language,
         path: &str,
         md: &PageMarkdown<'_>,
-        ids: &mut BTreeSet<String>,
+        scope: &mut Scope<'_>,
     ) -> PageView {
         let code = lang.code.as_str();
         let words = &self.i18n(code).numbers;
@@ -509,7 +678,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let foreword = self.report.home.get(code, &self.report.languages);
         let foreword_html = foreword.as_ref().map_or(String::new(), |t| {
-            md.render(t.page, "foreword", 2, ids).html
+            md.render(t.page, "foreword", 2, scope).html
         });
         let title = self.report.title.get(code).to_string();
         let mut page = self.page_view(lang, path, "home", title);
@@ -522,14 +691,29 @@ impl<'a> Renderer<'a> {
         page
     }
 
-    fn chapter_view(
+    /// A chapter's summary with metric values, for the page description.
+    fn chapter_summary(&self, lang: &Language, chapter: &Chapter) -> Option<String> {
+        let code = lang.code.as_str();
+        let index = chapter.index.get(code, &self.report.languages)?;
+        let summary = index.page.front.summary.as_ref()?;
+        Some(replace_metrics(
+            summary,
+            self.report,
+            code,
+            &self.i18n(code).numbers,
+        ))
+    }
+
+    /// A chapter's opener, sections and contents. Section ids are given
+    /// before any body is rendered, so a link to a later section works.
+    fn chapter_content(
         &self,
         lang: &Language,
         path: &str,
         chapter: &Chapter,
         md: &PageMarkdown<'_>,
-        ids: &mut BTreeSet<String>,
-    ) -> PageView {
+        scope: &mut Scope<'_>,
+    ) -> ChapterView {
         let code = lang.code.as_str();
         let langs = &self.report.languages;
         let index = chapter.index.get(code, langs);
@@ -537,43 +721,63 @@ impl<'a> Renderer<'a> {
             .as_ref()
             .map(|t| t.page.front.clone())
             .unwrap_or_default();
-        let lead_html = index
+        let lead = index
             .as_ref()
-            .map_or(String::new(), |t| md.render(t.page, "lead", 2, ids).html);
-        let mut toc = Vec::new();
-        let sections = chapter
+            .map(|t| md.render(t.page, "lead", 2, scope))
+            .unwrap_or_default();
+        let shown: Vec<_> = chapter
             .sections
             .iter()
             .filter_map(|section| {
                 let shown = section.pages.get(code, langs)?;
-                let id = unique_id(&section.slug, ids);
-                let rendered = md.render(shown.page, &id, 3, ids);
+                let id = unique_id(&section.slug, scope.ids);
+                scope
+                    .anchors
+                    .entry(section.slug.clone())
+                    .or_insert_with(|| id.clone());
+                Some((id, shown))
+            })
+            .collect();
+        let mut toc = Vec::new();
+        let level = 3 + scope.depth;
+        let mut unresolved = vec![lead.unresolved];
+        let mut sections: Vec<SectionView> = shown
+            .into_iter()
+            .map(|(id, shown)| {
+                let rendered = md.render(shown.page, &id, 3, scope);
+                unresolved.push(rendered.unresolved);
                 let title = shown.page.front.title.clone().unwrap_or_default();
                 let children = rendered
                     .headings
                     .into_iter()
-                    .filter(|h| h.level == 3)
+                    .filter(|h| h.level == level)
                     .collect();
                 toc.push(TocEntry {
                     id: id.clone(),
                     title: title.clone(),
                     children,
                 });
-                Some(SectionView {
+                SectionView {
                     id,
                     title,
                     html: rendered.html,
                     fallback: self.fallback_view(&shown),
-                })
+                }
             })
             .collect();
+        // Links to headings further on in the chapter.
+        let mut lead_html = lead.html;
+        let htmls = std::iter::once(&mut lead_html).chain(sections.iter_mut().map(|s| &mut s.html));
+        for (html, unresolved) in htmls.zip(&unresolved) {
+            markdown::fix_fragments(html, unresolved, &scope.anchors);
+        }
         let link = |n: usize| {
             self.report
                 .chapters
                 .get(n)
                 .map(|c| self.chapter_link(lang, path, c))
         };
-        let view = ChapterView {
+        ChapterView {
             number: chapter.number,
             title: front.title.clone().unwrap_or_default(),
             kicker: replace_metrics(
@@ -589,14 +793,7 @@ impl<'a> Renderer<'a> {
             toc,
             prev: chapter.number.checked_sub(2).and_then(link),
             next: link(chapter.number),
-        };
-        let mut page = self.page_view(lang, path, "chapter", view.title.clone());
-        if let Some(summary) = front.summary {
-            page.description =
-                replace_metrics(&summary, self.report, code, &self.i18n(code).numbers);
         }
-        page.chapter = Some(view);
-        page
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
@@ -607,10 +804,17 @@ impl<'a> Renderer<'a> {
             .cloned()
             .unwrap_or_else(|| Language::new("en"));
         // The 404 page is served at any depth, so its links start at the base path.
-        let mut site = self.site_view(&lang, "", None);
+        let mut site = self.site_view(&lang, "", PageKind::Home);
         let base = self.report.base_url.path.clone();
         site.root = base.clone();
         site.home_url = base.clone();
+        site.print_url = format!(
+            "{base}{}",
+            print_path(&lang.code, self.report.default_lang())
+        );
+        if !site.pdf_url.is_empty() {
+            site.pdf_url = format!("{base}{}", pdf_path(&lang.code));
+        }
         site.assets = self
             .assets
             .iter()
@@ -648,7 +852,9 @@ impl<'a> Renderer<'a> {
 
     fn page_paths(&self) -> Vec<Vec<(String, String)>> {
         let r = self.report;
-        let slugs = std::iter::once(None).chain(r.chapters.iter().map(|c| Some(c.slug.as_str())));
+        let slugs = std::iter::once(None)
+            .chain(r.chapters.iter().map(|c| Some(c.slug.as_str())))
+            .chain(std::iter::once(Some(PRINT_SLUG)));
         slugs
             .map(|slug| {
                 r.languages
@@ -710,7 +916,8 @@ struct PageMarkdown<'a> {
     lang: &'a Language,
     path: &'a str,
     charts: &'a BTreeMap<String, RenderedChart>,
-    figures: RefCell<BTreeSet<String>>,
+    /// Chart element ids used on the page.
+    figures: &'a RefCell<BTreeSet<String>>,
 }
 
 impl PageMarkdown<'_> {
@@ -719,7 +926,7 @@ impl PageMarkdown<'_> {
         page: &Page,
         id_prefix: &str,
         min_heading: u8,
-        ids: &mut BTreeSet<String>,
+        scope: &mut Scope<'_>,
     ) -> markdown::Html {
         let report = self.renderer.report;
         let code = self.lang.code.as_str();
@@ -730,8 +937,11 @@ impl PageMarkdown<'_> {
             metric: &metric,
             figure: &figure,
             id_prefix,
-            ids,
-            min_heading,
+            ids: scope.ids,
+            min_heading: min_heading + scope.depth,
+            anchors: &mut scope.anchors,
+            link_base: &scope.link_base,
+            table_label: &self.renderer.t(code, "table"),
         };
         markdown::render(page.body(), &mut ctx)
     }
@@ -756,7 +966,8 @@ impl PageMarkdown<'_> {
                 format!("<p class=\"chart-note\">{}</p>", html_escape(n.get(code)))
             });
         Some(format!(
-            "<figure class=\"chart-figure\" id=\"fig-{dom_id}\">\n<div class=\"chart-svg\">{svg}</div>\n<figcaption>{caption}</figcaption>\n{note}<details class=\"chart-data\"><summary>{}</summary>\n{}\n</details>\n<p class=\"chart-download\"><a href=\"{download}\" download>{}</a></p>\n</figure>\n",
+            "<figure class=\"chart-figure\" id=\"fig-{dom_id}\">\n<figcaption>{caption}</figcaption>\n<div class=\"chart-svg\">{svg}</div>\n{note}<details class=\"chart-data\"><summary>{}</summary>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">{}</div>\n</details>\n<p class=\"chart-download\"><a href=\"{download}\" download>{}</a></p>\n</figure>\n",
+            html_escape(&r.t(code, "data_table")),
             html_escape(&r.t(code, "data_table")),
             chart.table,
             html_escape(&r.t(code, "download_svg")),
@@ -818,6 +1029,9 @@ fn inline_markdown(
         id_prefix: "summary",
         ids: &mut ids,
         min_heading: 2,
+        anchors: &mut BTreeMap::new(),
+        link_base: "",
+        table_label: "",
     };
     markdown::render_inline(text, &mut ctx)
 }
@@ -840,6 +1054,16 @@ fn slash_path(path: &std::path::Path) -> String {
 /// Checks every metric and chart reference in every Markdown file and in
 /// front matter; warns about metrics and charts nothing refers to.
 pub fn check_references(report: &Report, diags: &mut Diagnostics) {
+    for chapter in report.chapters.iter().filter(|c| c.slug == PRINT_SLUG) {
+        let msg = format!(
+            "the chapter folder {} would be served at `{PRINT_SLUG}/`, where the whole-report page is",
+            chapter.dir.display()
+        );
+        diags.push(
+            Diagnostic::error(&chapter.dir, 0, 0, msg)
+                .with_hint("rename the folder (e.g. NN-printing)"),
+        );
+    }
     let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
     let mut used_charts = BTreeSet::new();
     for chart in report.catalog.charts.values() {

@@ -35,6 +35,8 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/home.html",
     "templates/chapter.html",
     "templates/404.html",
+    "templates/print.html",
+    "templates/partials/cards.html",
     "templates/partials/header.html",
     "templates/partials/footer.html",
     "i18n/zh.yaml",

@@ -35,6 +35,12 @@ pub struct SiteView {
     pub root: String,
     /// URL of this language's home page, relative to this page.
     pub home_url: String,
+    /// URL of this language's whole-report page (every chapter on one
+    /// page, for reading offline and printing), relative to this page.
+    pub print_url: String,
+    /// URL of this language's PDF, relative to this page; "" when the
+    /// build writes none (`build --pdf` writes them).
+    pub pdf_url: String,
     /// Theme static files: name → URL relative to this page (`style.css`).
     pub assets: std::collections::BTreeMap<String, String>,
     /// Every language, with the link to this page in it.
@@ -78,7 +84,7 @@ pub struct ChapterLink {
 /// What one page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
-    /// `home`, `chapter` or `404`.
+    /// `home`, `chapter`, `print` or `404`.
     pub kind: String,
     /// Title for `<title>` and Open Graph.
     pub title: String,
@@ -92,6 +98,26 @@ pub struct PageView {
     pub home: Option<HomeView>,
     /// Set on chapter pages.
     pub chapter: Option<ChapterView>,
+    /// Set on the whole-report page (which also has `home`, for its cover).
+    pub print: Option<PrintView>,
+}
+
+/// The whole report on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintView {
+    /// Every chapter, in order (without `prev` and `next`).
+    pub chapters: Vec<PrintChapter>,
+}
+
+/// A chapter in the whole-report page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintChapter {
+    /// Id of the chapter's element, for the table of contents (`#anchor`).
+    pub anchor: String,
+    /// Id of the chapter's heading.
+    pub title_id: String,
+    /// The chapter; its headings are one level deeper than on its own page.
+    pub chapter: ChapterView,
 }
 
 /// The cover.

@@ -92,8 +92,11 @@ async fn handle(State(live): State<Arc<LiveSite>>, uri: Uri) -> Response {
     let Some(path) = resolve_path(uri.path()) else {
         return not_found(&live);
     };
-    let (site, errors) = live.current();
     let candidates = [path.clone(), format!("{path}index.html")];
+    for candidate in &candidates {
+        live.refresh(candidate);
+    }
+    let (site, errors) = live.current();
     let found = candidates
         .iter()
         .find(|p| site.files.contains_key(*p) || site.copies.contains_key(*p));

@@ -7,7 +7,9 @@
 //! language), reusing the validated report, the theme and the charts. Any
 //! other change (metrics, chapter titles, templates, new or deleted files)
 //! rebuilds in full, as Zola does, so the preview can never drift from
-//! `build`.
+//! `build`. The whole-report pages hold every chapter, so after such an
+//! edit they are re-rendered when they are next asked for, not on every
+//! save.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -37,6 +39,9 @@ struct Cache {
     charts: Charts,
     /// Section files by path (relative to the site root): (chapter, section, language).
     sections: HashMap<PathBuf, (usize, usize, String)>,
+    /// Whole-report pages (`en/print/index.html`) older than the report,
+    /// by language code: rendered again when requested.
+    stale_print: HashMap<String, String>,
 }
 
 /// The served state, shared by the server and the watcher.
@@ -137,6 +142,7 @@ impl LiveSite {
             sections: section_index(&prepared),
             prepared,
             charts,
+            stale_print: HashMap::new(),
         });
         (Ok(Update::Full(snapshot, pages)), diags)
     }
@@ -196,6 +202,13 @@ impl LiveSite {
         let result = if diags.has_errors() {
             Err(())
         } else {
+            let report = &cache.prepared.report;
+            for lang in &report.languages {
+                let path = site::print_path(&lang.code, report.default_lang());
+                cache
+                    .stale_print
+                    .insert(format!("{path}index.html"), lang.code.clone());
+            }
             Ok(Update::Partial(files))
         };
         Some((result, diags))
@@ -236,6 +249,30 @@ impl LiveSite {
             }
         }
         (Ok(state.pages), messages)
+    }
+
+    /// Renders the file at `path` again if it is a whole-report page that
+    /// an incremental rebuild left stale; call before serving `path`.
+    pub fn refresh(&self, path: &str) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(cache) = cache.as_mut() else {
+            return;
+        };
+        let Some(lang) = cache.stale_print.remove(path) else {
+            return;
+        };
+        let rendered = site::render_print_page(
+            &cache.prepared.report,
+            &cache.prepared.theme,
+            &cache.charts,
+            &lang,
+        );
+        // A template error would have failed the chapter's own render already.
+        if let Some(Ok(file)) = rendered {
+            let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
+            let site = Arc::make_mut(&mut state.site);
+            site.files.insert(file.path, Arc::new(file.bytes));
+        }
     }
 
     /// The current site and the errors to show over it.

@@ -1,0 +1,251 @@
+//! `build --pdf`: each language's whole-report page printed to
+//! `<lang>/report.pdf` by headless Chromium (or Google Chrome), from the
+//! staged output folder, before it is swapped into place — so a failed PDF
+//! leaves the previous output exactly as it was.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+
+/// Environment variable naming the browser to print with (a path or a
+/// program name on `PATH`); overrides the search.
+pub const CHROMIUM_ENV: &str = "NIANBAO_CHROMIUM";
+
+/// Program names searched on `PATH`, in order.
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+    "google-chrome",
+    "chrome",
+];
+
+/// Where browsers live outside `PATH`.
+const KNOWN_PATHS: &[&str] = &[
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+];
+
+/// How long one PDF may take before the browser is stopped.
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Finds the browser to print with: `NIANBAO_CHROMIUM`, else the first of
+/// chromium, chromium-browser, google-chrome(-stable) on `PATH`. The error
+/// says what to install.
+pub fn find_chromium() -> Result<PathBuf, Error> {
+    if let Some(value) = std::env::var_os(CHROMIUM_ENV).filter(|v| !v.is_empty()) {
+        return resolve(&value).ok_or_else(|| {
+            Error::Tool(format!(
+                "{CHROMIUM_ENV} is set to `{}`, which is not a program that can be run; \
+                 point it at Chromium or Google Chrome, or unset it to search PATH. Nothing was written.",
+                PathBuf::from(&value).display()
+            ))
+        });
+    }
+    CANDIDATES
+        .iter()
+        .find_map(|name| resolve(&OsString::from(name)))
+        .or_else(|| {
+            KNOWN_PATHS
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| is_executable(p))
+        })
+        .ok_or_else(|| {
+            Error::Tool(format!(
+                "--pdf prints the report with headless Chromium, and none was found \
+                 (looked for {} on PATH). Install it (Debian/Ubuntu: `sudo apt-get install chromium`; \
+                 Fedora: `sudo dnf install chromium`; macOS: Google Chrome), or set {CHROMIUM_ENV} \
+                 to the browser's path. Nothing was written.",
+                CANDIDATES.join(", ")
+            ))
+        })
+}
+
+/// A program path or name → an executable file.
+fn resolve(program: &OsString) -> Option<PathBuf> {
+    let path = PathBuf::from(program);
+    if path.components().count() > 1 {
+        return is_executable(&path).then_some(path);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(&path))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    let Ok(meta) = fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
+/// A `file://` URL for an absolute path, percent-encoding what a URL
+/// cannot hold (spaces, `#`, non-ASCII).
+pub fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut url = String::from("file://");
+    if !text.starts_with('/') {
+        url.push('/');
+    }
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                url.push(char::from(byte));
+            }
+            _ => url.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    url
+}
+
+/// A fresh browser profile folder, removed when dropped.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Result<Self, Error> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("nianbao-chromium-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Self(dir))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Prints the page `html` (a file) to `pdf` with `chromium`: A4 per the
+/// page's print stylesheet, no browser header or footer.
+pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
+    let profile = Profile::new()?;
+    let log_path = profile.path().join("chromium.log");
+    let log = fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
+    let mut command = Command::new(chromium);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--no-pdf-header-footer",
+            "--print-to-pdf-no-header",
+            "--run-all-compositor-stages-before-draw",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(file_url(html))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log);
+    let mut child = command.spawn().map_err(|e| {
+        Error::Tool(format!(
+            "could not start {} to print the PDF: {e}",
+            chromium.display()
+        ))
+    })?;
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Tool(format!(
+                    "{} did not finish printing {} within {} s",
+                    chromium.display(),
+                    html.display(),
+                    TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(Error::io(chromium, e)),
+        }
+    };
+    let is_pdf = fs::read(pdf).is_ok_and(|bytes| bytes.starts_with(b"%PDF"));
+    if status.success() && is_pdf {
+        return Ok(());
+    }
+    let output = fs::read_to_string(&log_path).unwrap_or_default();
+    let tail: Vec<&str> = output.lines().rev().take(8).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(Error::Tool(format!(
+        "{} could not print {} to PDF ({}){}{}",
+        chromium.display(),
+        html.display(),
+        if status.success() {
+            "it wrote no PDF".to_string()
+        } else {
+            status.to_string()
+        },
+        if tail.is_empty() { "" } else { ":\n  " },
+        tail.join("\n  ")
+    )))
+}
+
+/// Prints every language's whole-report page in the staged folder `dir`
+/// to `<lang>/report.pdf`; `pages` are (language code, print page folder).
+/// Returns the PDF paths below `dir`.
+pub fn print_all(
+    chromium: &Path,
+    dir: &Path,
+    pages: &[(String, String)],
+) -> Result<Vec<String>, Error> {
+    let mut written = Vec::new();
+    for (lang, page) in pages {
+        let html = dir.join(page).join("index.html");
+        let rel = crate::render::site::pdf_path(lang);
+        let pdf = dir.join(&rel);
+        if let Some(parent) = pdf.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        print_to_pdf(chromium, &html, &pdf)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_are_encoded() {
+        assert_eq!(
+            file_url(Path::new("/tmp/a b/报告#1/index.html")),
+            "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A%231/index.html"
+        );
+    }
+
+    #[test]
+    fn a_program_that_is_not_there_is_not_found() {
+        assert!(resolve(&OsString::from("/nonexistent/chromium")).is_none());
+        assert!(resolve(&OsString::from("nianbao-no-such-program")).is_none());
+    }
+}

@@ -1,0 +1,507 @@
+// Browser test suite: builds the default report and every fixture site,
+// serves each on 127.0.0.1 and proves every page in every language in a
+// real browser (headless Chromium driven by playwright-core):
+//
+//   - Nu HTML Checker (vnu.jar, Java): zero errors, all pages in one batch;
+//   - axe-core: zero violations of WCAG 2.0/2.1 A and AA;
+//   - phones (360 and 390 px): no horizontal overflow, charts visible and sized;
+//   - the language switcher lands on the same page in the other language;
+//   - every page readable with JavaScript off;
+//   - print: chapters start on a new page, no navigation chrome;
+//   - every internal link and image resolves;
+//   - `build --pdf`: one PDF per language, a real PDF, pages >= chapters + 1.
+//
+// Screenshots (phone 390 and desktop 1280, zh and en, home, a chapter and
+// the whole-report page) go to target/browser/screenshots/.
+//
+// Run: npm ci --prefix tests/browser && npm test --prefix tests/browser
+// Exits non-zero on any failure; a missing Chromium or Java is a failure,
+// never a skip. CHROMIUM=/path overrides /usr/bin/chromium; NIANBAO_BIN
+// uses a built binary instead of `cargo build`.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const work = path.join(repo, 'target', 'browser');
+const shots = path.join(work, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PHONE_WIDTHS = [360, 390];
+
+// ---- results -------------------------------------------------------------
+
+const failures = [];
+const counts = { sites: 0, pages: 0, checks: 0, vnuErrors: 0, axeViolations: 0, pdfs: 0, screenshots: 0 };
+
+function check(ok, what) {
+  counts.checks += 1;
+  if (!ok) {
+    failures.push(what);
+    console.log(`  FAIL ${what}`);
+  }
+  return ok;
+}
+
+function fatal(message) {
+  console.error(`\nbrowser tests: FAILED before running: ${message}`);
+  process.exit(1);
+}
+
+// ---- preflight: the tools must be there (fail loudly, never skip) --------
+
+function preflight() {
+  if (!fs.existsSync(CHROMIUM)) {
+    fatal(`Chromium not found at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-noto-cjk) or set CHROMIUM=/path/to/chromium.`);
+  }
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) {
+    fatal('Java not found: the Nu HTML Checker (vnu.jar) needs Java 11+. Install it (Debian/Ubuntu: sudo apt-get install -y default-jre-headless).');
+  }
+  let playwright;
+  try {
+    playwright = require('playwright-core');
+    require.resolve('axe-core/axe.min.js');
+    require.resolve('vnu-jar');
+  } catch (e) {
+    fatal(`npm packages missing (${e.message}). Run: npm ci --prefix tests/browser`);
+  }
+  return playwright;
+}
+
+// ---- building the sites --------------------------------------------------
+
+function nianbaoBinary() {
+  if (process.env.NIANBAO_BIN) return path.resolve(process.env.NIANBAO_BIN);
+  console.log('== cargo build');
+  const built = spawnSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  if (built.error || built.status !== 0) fatal('cargo build failed');
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(repo, process.env.CARGO_TARGET_DIR) : path.join(repo, 'target');
+  return path.join(targetDir, 'debug', process.platform === 'win32' ? 'nianbao.exe' : 'nianbao');
+}
+
+/** languages and base path, read from report.yaml (the suite's own tiny reader). */
+function reportInfo(root) {
+  const yaml = fs.readFileSync(path.join(root, 'content', 'report.yaml'), 'utf8');
+  const langs = (yaml.match(/^languages:\s*\[([^\]]*)\]/m) || [])[1];
+  if (!langs) throw new Error(`${root}: no languages: [..] line in report.yaml`);
+  const languages = langs.split(',').map((s) => s.trim().replace(/^["']|["']$/g, ''));
+  const base = (yaml.match(/^base_url:\s*"?([^"\n]*)"?/m) || [])[1] || '/';
+  let basePath = base.replace(/^https?:\/\/[^/]+/, '') || '/';
+  if (!basePath.endsWith('/')) basePath += '/';
+  return { languages, basePath };
+}
+
+const SITES = [
+  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true },
+  { name: 'bilingual', root: path.join(repo, 'tests/fixtures/bilingual'), pdf: false },
+  { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
+  { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
+  { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true },
+];
+
+function buildSite(bin, site) {
+  site.out = path.join(work, 'sites', site.name);
+  const args = ['build', '--root', site.root, '--output', site.out];
+  if (site.pdf) args.push('--pdf');
+  const env = { ...process.env, NIANBAO_CHROMIUM: process.env.NIANBAO_CHROMIUM || CHROMIUM };
+  const run = spawnSync(bin, args, { encoding: 'utf8', env });
+  if (run.status !== 0) fatal(`nianbao ${args.join(' ')} failed:\n${run.stderr}`);
+  console.log(`   ${site.name}: ${run.stderr.trim().split('\n').pop()}`);
+  Object.assign(site, reportInfo(site.root));
+  site.pages = htmlFiles(site.out).map((f) => path.relative(site.out, f).split(path.sep).join('/'));
+}
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...htmlFiles(p));
+    else if (entry.name.endsWith('.html')) out.push(p);
+  }
+  return out.sort();
+}
+
+// ---- Nu HTML Checker -----------------------------------------------------
+
+function runVnu(files) {
+  const jar = require('vnu-jar');
+  const run = spawnSync('java', ['-Xss2m', '-jar', jar, '--errors-only', '--format', 'json', '--exit-zero-always', ...files], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.error) fatal(`vnu could not run: ${run.error.message}`);
+  let report;
+  try {
+    report = JSON.parse(run.stderr || run.stdout);
+  } catch {
+    fatal(`vnu gave no JSON (exit ${run.status}):\n${run.stderr}\n${run.stdout}`);
+  }
+  const errors = report.messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+  counts.vnuErrors += errors.length;
+  counts.checks += files.length;
+  for (const m of errors) {
+    const file = decodeURIComponent((m.url || '').replace(/^file:/, ''));
+    failures.push(`vnu: ${path.relative(work, file)}:${m.lastLine ?? '?'}: ${m.message}`);
+    console.log(`  FAIL vnu ${path.relative(work, file)}:${m.lastLine ?? '?'}:${m.firstColumn ?? '?'}: ${m.message}\n       ${(m.extract || '').replace(/\n/g, ' ')}`);
+  }
+}
+
+// ---- a tiny static server ------------------------------------------------
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
+  '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8', '.pdf': 'application/pdf',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.js': 'text/javascript',
+};
+
+/** Serves `dir` at `basePath` on 127.0.0.1 (any free port); resolves to the server. */
+function serve(dir, basePath) {
+  const server = http.createServer((req, res) => {
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const notFound = () => {
+      const page = path.join(dir, '404.html');
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(fs.existsSync(page) ? fs.readFileSync(page) : 'not found');
+    };
+    if (!pathname.startsWith(basePath)) return notFound();
+    let file = path.resolve(dir, '.' + path.posix.normalize('/' + pathname.slice(basePath.length)));
+    if (!file.startsWith(dir)) return notFound();
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!pathname.endsWith('/')) {
+        res.writeHead(301, { location: pathname + '/' }).end();
+        return;
+      }
+      file = path.join(file, 'index.html');
+    }
+    if (!fs.existsSync(file)) return notFound();
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---- page checks ---------------------------------------------------------
+
+/** The page's path without its language folder: "en/relief/" -> "relief/". */
+function pageKey(site, rel) {
+  const dir = rel.replace(/index\.html$/, '');
+  const first = dir.split('/')[0];
+  if (site.languages.slice(1).includes(first)) return dir.slice(first.length + 1);
+  return dir;
+}
+
+function langOf(site, rel) {
+  const first = rel.split('/')[0];
+  return site.languages.slice(1).includes(first) ? first : site.languages[0];
+}
+
+async function checkPage(ctx, site, rel) {
+  const { page, noJs, base, axeSource } = ctx;
+  const url = base + rel.replace(/index\.html$/, '');
+  const where = `${site.name}/${rel}`;
+  const response = await page.goto(url, { waitUntil: 'load' });
+  const expected = rel === '404.html' ? 404 : 200;
+  if (!check(response && (response.status() === expected || (rel === '404.html' && response.status() === 200)), `${where}: HTTP ${response && response.status()}`)) return;
+  const isPrint = /(^|\/)print\/index\.html$/.test(rel);
+  const isChapter = !isPrint && rel !== '404.html' && pageKey(site, rel) !== '';
+
+  // axe-core at desktop width, with every data table open.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await page.addScriptTag({ content: axeSource });
+  const axe = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary.replace(/\n/g, ' ')}`).slice(0, 3) }));
+  }, AXE_TAGS);
+  counts.axeViolations += axe.length;
+  check(axe.length === 0, `${where}: axe ${axe.map((v) => `${v.id} (${v.help}): ${v.nodes.join(' | ')}`).join('; ')}`);
+
+  // Basic structure: one h1, a main landmark, lang on <html>.
+  const structure = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    main: document.querySelectorAll('main').length,
+    lang: document.documentElement.lang,
+    skip: !!document.querySelector('a.skip-link[href="#main"]'),
+  }));
+  check(structure.h1 === 1, `${where}: ${structure.h1} h1 elements`);
+  check(structure.main === 1, `${where}: ${structure.main} main landmarks`);
+  check(!!structure.lang, `${where}: no lang on <html>`);
+  check(structure.skip, `${where}: no skip link`);
+
+  // Internal links, stylesheets and images resolve (files exist; fragments exist on this page).
+  const links = await page.evaluate(() => [
+    ...[...document.querySelectorAll('a[href], link[rel="stylesheet"][href]')].map((a) => a.href),
+    ...[...document.querySelectorAll('img[src]')].map((i) => i.src),
+  ]);
+  const origin = new URL(base).origin;
+  for (const href of new Set(links)) {
+    const target = new URL(href);
+    if (target.origin !== origin) continue;
+    if (target.pathname === new URL(url).pathname && target.hash) {
+      const id = decodeURIComponent(target.hash.slice(1));
+      const found = await page.evaluate((i) => !!document.getElementById(i), id);
+      check(found, `${where}: in-page link #${id} has no target`);
+      continue;
+    }
+    const pathname = decodeURIComponent(target.pathname);
+    let ok = pathname.startsWith(site.basePath);
+    if (ok) {
+      let file = path.join(site.out, pathname.slice(site.basePath.length));
+      if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+      ok = fs.existsSync(file) && fs.statSync(file).isFile();
+    }
+    check(ok, `${where}: broken link ${href}`);
+  }
+
+  // Charts at desktop width.
+  await checkCharts(page, where, 1280);
+
+  // Phones: no horizontal overflow (data tables open too), charts fit.
+  for (const width of PHONE_WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const wide = [];
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= vw + 1) continue;
+        // Content inside a horizontally scrolling box (a wide table) is fine.
+        let p = el.parentElement;
+        let scrolls = false;
+        while (p && p !== document.body) {
+          const s = getComputedStyle(p);
+          if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && p.getBoundingClientRect().right <= vw + 1) { scrolls = true; break; }
+          p = p.parentElement;
+        }
+        if (!scrolls) wide.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''} right=${Math.round(r.right)}`);
+      }
+      return { scroll: document.documentElement.scrollWidth, vw, wide: wide.slice(0, 4) };
+    });
+    check(overflow.scroll <= overflow.vw && overflow.wide.length === 0,
+      `${where}: horizontal overflow at ${width}px (scrollWidth ${overflow.scroll} > ${overflow.vw}; ${overflow.wide.join(', ')})`);
+    await checkCharts(page, where, width);
+  }
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
+
+  // Screenshots.
+  if (site.screenshots && (rel === 'index.html' || rel === 'en/index.html' || isPrint || (isChapter && /^(en\/)?epidemic-poverty\//.test(rel)))) {
+    const lang = langOf(site, rel);
+    const name = isPrint ? 'print' : isChapter ? 'chapter' : 'home';
+    for (const [label, width] of [['phone', 390], ['desktop', 1280]]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.screenshot({ path: path.join(shots, `${name}-${lang}-${label}.png`), fullPage: !isPrint });
+      counts.screenshots += 1;
+    }
+    if (isPrint) {
+      await page.emulateMedia({ media: 'print' });
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.screenshot({ path: path.join(shots, `print-${lang}-paper.png`), fullPage: false });
+      counts.screenshots += 1;
+      await page.emulateMedia({ media: 'screen' });
+    }
+  }
+
+  // Language switcher: lands on the same page in each other language.
+  if (site.languages.length > 1 && rel !== '404.html') {
+    const switches = await page.evaluate(() => [...document.querySelectorAll('.language-switcher a')].map((a) => ({
+      href: a.href, current: a.getAttribute('aria-current') === 'page', tag: a.getAttribute('hreflang'),
+    })));
+    check(switches.length === site.languages.length, `${where}: switcher has ${switches.length} languages, expected ${site.languages.length}`);
+    for (const s of switches) {
+      const targetRel = decodeURIComponent(new URL(s.href).pathname).slice(site.basePath.length) + 'index.html';
+      if (s.current) {
+        check(targetRel === rel, `${where}: switcher's current language points to ${targetRel}`);
+        continue;
+      }
+      check(site.pages.includes(targetRel) && pageKey(site, targetRel) === pageKey(site, rel),
+        `${where}: switcher to ${s.tag} lands on ${targetRel}, not the same page`);
+      const other = await ctx.fetchLang(s.href);
+      check(other === s.tag, `${where}: switcher to ${s.tag} lands on a page with lang="${other}"`);
+    }
+  }
+
+  // Print: chapters on a new page, no navigation chrome.
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.emulateMedia({ media: 'print' });
+  const print = await page.evaluate(() => {
+    const hidden = (sel) => [...document.querySelectorAll(sel)].every((el) => {
+      const r = el.getBoundingClientRect();
+      return getComputedStyle(el).display === 'none' || r.width === 0 || r.height === 0;
+    });
+    const breaks = [...document.querySelectorAll('.print-chapter, .chapter-opener')]
+      .filter((el) => !el.closest('.print-chapter') || el.classList.contains('print-chapter'))
+      .map((el) => getComputedStyle(el).breakBefore);
+    return {
+      chrome: {
+        'header nav': hidden('header nav, .site-header'),
+        'footer nav': hidden('footer nav, .site-footer'),
+        'skip link': hidden('.skip-link'),
+        'language switcher': hidden('.language-switcher'),
+        'chapter contents': hidden('nav.toc'),
+        'pager': hidden('.pager'),
+      },
+      breaks,
+      chapters: document.querySelectorAll('.print-chapter').length,
+      text: document.querySelector('main')?.innerText.trim().length ?? 0,
+    };
+  });
+  for (const [what, ok] of Object.entries(print.chrome)) check(ok, `${where}: ${what} visible in print`);
+  if (isChapter || isPrint) {
+    check(print.breaks.length > 0 && print.breaks.every((b) => b === 'page'), `${where}: chapters must start on a new page in print (break-before: ${print.breaks.join(',') || 'none'})`);
+  }
+  check(print.text > 0, `${where}: nothing printed`);
+  await page.emulateMedia({ media: 'screen' });
+  if (isPrint) ctx.printChapters.set(langOf(site, rel), print.chapters);
+
+  // JavaScript off: the same content is there, visible.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const withJs = await page.evaluate(() => document.querySelector('main')?.textContent.replace(/\s+/g, ' ').trim().length ?? 0);
+  await noJs.goto(url, { waitUntil: 'load' });
+  const bare = await noJs.evaluate(() => ({
+    main: document.querySelector('main')?.textContent.replace(/\s+/g, ' ').trim().length ?? 0,
+    h1: document.querySelector('h1')?.innerText.trim() ?? '',
+    visible: (() => { const r = document.querySelector('main')?.getBoundingClientRect(); return !!r && r.height > 50; })(),
+  }));
+  check(bare.main > 0 && bare.main >= withJs && bare.h1 !== '' && bare.visible,
+    `${where}: without JavaScript main has ${bare.main} characters (${withJs} with it), h1 "${bare.h1}"`);
+  counts.pages += 1;
+}
+
+async function checkCharts(page, where, width) {
+  const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart-figure')].map((f) => {
+    const svg = f.querySelector('svg');
+    const r = svg ? svg.getBoundingClientRect() : { width: 0, height: 0, right: 0 };
+    const s = svg ? getComputedStyle(svg) : null;
+    return {
+      id: f.id, width: r.width, height: r.height, right: r.right,
+      shown: !!s && s.display !== 'none' && s.visibility !== 'hidden',
+      role: svg?.getAttribute('role'), label: !!(svg?.querySelector('title')?.textContent.trim()),
+      caption: !!f.querySelector('figcaption')?.textContent.trim(),
+      vw: document.documentElement.clientWidth,
+    };
+  }));
+  for (const c of charts) {
+    check(c.shown && c.width >= Math.min(240, c.vw - 48) && c.height >= 60 && c.right <= c.vw + 1,
+      `${where}: chart ${c.id} at ${width}px is ${Math.round(c.width)}x${Math.round(c.height)} (right ${Math.round(c.right)} of ${c.vw})`);
+    check(c.role === 'img' && c.label && c.caption, `${where}: chart ${c.id} lacks role=img, title or caption`);
+  }
+}
+
+/** The dark colour scheme (prefers-color-scheme: dark) keeps AA contrast. */
+async function checkDarkMode(browser, site, base, axeSource) {
+  const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    for (const rel of site.pages) {
+      await page.goto(base + rel.replace(/index\.html$/, ''), { waitUntil: 'load' });
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      await page.addScriptTag({ content: axeSource });
+      const axe = await page.evaluate(async (tags) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+      }, AXE_TAGS);
+      counts.axeViolations += axe.length;
+      check(axe.length === 0, `${site.name}/${rel} (dark mode): axe ${axe.join('; ')}`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+function pdfPages(file) {
+  const bytes = fs.readFileSync(file);
+  const text = bytes.toString('latin1');
+  return { isPdf: text.startsWith('%PDF'), pages: (text.match(/\/Type\s*\/Page[^s]/g) || []).length };
+}
+
+// ---- main ----------------------------------------------------------------
+
+async function main() {
+  const { chromium } = preflight();
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  const bin = nianbaoBinary();
+  console.log('== building the sites');
+  for (const site of SITES) buildSite(bin, site);
+
+  console.log('== Nu HTML Checker');
+  const allHtml = SITES.flatMap((s) => s.pages.map((p) => path.join(s.out, p)));
+  runVnu(allHtml);
+  console.log(`   ${allHtml.length} files, ${counts.vnuErrors} errors`);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  try {
+    for (const site of SITES) {
+      counts.sites += 1;
+      const server = await serve(site.out, site.basePath);
+      const base = `http://127.0.0.1:${server.address().port}${site.basePath}`;
+      console.log(`== ${site.name} (${site.languages.join(', ')}) at ${base}: ${site.pages.length} pages`);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const noJsContext = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      const noJs = await noJsContext.newPage();
+      const probe = await context.newPage();
+      const ctx = {
+        page, noJs, base, axeSource, printChapters: new Map(),
+        fetchLang: async (href) => {
+          await probe.goto(href, { waitUntil: 'domcontentloaded' });
+          return probe.evaluate(() => document.documentElement.lang);
+        },
+      };
+      try {
+        for (const rel of site.pages) await checkPage(ctx, site, rel);
+        if (site.darkMode) await checkDarkMode(browser, site, base, axeSource);
+        if (site.pdf) {
+          for (const lang of site.languages) {
+            const file = path.join(site.out, lang, 'report.pdf');
+            const exists = fs.existsSync(file);
+            check(exists, `${site.name}: ${lang}/report.pdf missing after build --pdf`);
+            if (!exists) continue;
+            const { isPdf, pages } = pdfPages(file);
+            const chapters = ctx.printChapters.get(lang) ?? 0;
+            check(isPdf, `${site.name}: ${lang}/report.pdf does not start with %PDF`);
+            check(chapters > 0 && pages >= chapters + 1, `${site.name}: ${lang}/report.pdf has ${pages} pages for ${chapters} chapters (expected at least ${chapters + 1})`);
+            counts.pdfs += 1;
+            console.log(`   ${lang}/report.pdf: ${pages} pages, ${chapters} chapters`);
+          }
+        }
+      } finally {
+        await context.close();
+        await noJsContext.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+
+  console.log('\n== summary');
+  console.log(`sites: ${counts.sites}, pages: ${counts.pages}, checks: ${counts.checks}, vnu errors: ${counts.vnuErrors}, axe violations: ${counts.axeViolations}, PDFs: ${counts.pdfs}, screenshots: ${counts.screenshots} (in ${path.relative(repo, shots)}/)`);
+  if (failures.length) {
+    console.log(`FAILED: ${failures.length} failure(s)`);
+    process.exit(1);
+  }
+  console.log('all browser checks passed');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
