@@ -91,6 +91,12 @@ pub fn prepare(options: &Options) -> (Option<Prepared>, Diagnostics) {
 
 /// Loads, validates and renders the report at `options.root`, in memory.
 pub fn render_site(options: &Options) -> Result<Rendered, Error> {
+    render_and_check(options, false)
+}
+
+/// Renders in memory and, with `lint`, runs the checks of `nianbao check`
+/// on top of what rendering needs.
+fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
     let (prepared, diags) = prepare(options);
     let mut site = RenderedSite::default();
     let mut diags = diags;
@@ -103,6 +109,9 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
         let (rendered, render_diags) =
             render::site::render_with_options(&p.report, &p.theme, &charts, render_options);
         diags.extend(render_diags);
+        if lint && !diags.has_errors() {
+            crate::lint::check(&options.root, &p.report, &rendered, &mut diags);
+        }
         site = rendered;
     }
     finish(prepared.map(|p| p.report), site, diags, options.strict)
@@ -169,9 +178,10 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
     })
 }
 
-/// Runs every validation of `build` and writes nothing.
+/// Runs every validation of `build`, and the checks of [`crate::lint`],
+/// and writes nothing.
 pub fn check(options: &Options) -> Result<Diagnostics, Error> {
-    render_site(options).map(|r| r.warnings)
+    render_and_check(options, true).map(|r| r.warnings)
 }
 
 /// True when `path` looks like a report folder.

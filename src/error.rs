@@ -30,6 +30,14 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when there is a useful suggestion.
     pub hint: Option<String>,
+    /// How many characters from `col` the problem spans; 0 for "the word
+    /// at `col`".
+    #[serde(skip_serializing_if = "is_zero")]
+    pub len: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -47,6 +55,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint: None,
+            len: 0,
         }
     }
 
@@ -67,6 +76,23 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Sets how many characters the problem spans from its column.
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len;
+        self
+    }
+
+    fn sort_key(&self) -> (Severity, u8, &Path, usize, usize) {
+        let rank = if self.file.ends_with("report.yaml") {
+            0
+        } else if self.file.extension().is_some_and(|e| e == "yaml") {
+            1
+        } else {
+            2
+        };
+        (self.severity, rank, &self.file, self.line, self.col)
     }
 
     /// True for errors.
@@ -148,10 +174,11 @@ impl Diagnostics {
         }
     }
 
-    /// Sorts by file and position so the report reads top to bottom.
+    /// Sorts so the report reads like rustc's: warnings, then errors (the
+    /// last thing on screen); within each, causes before consequences
+    /// (report.yaml, then other YAML, then pages), then by position.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.0.dedup();
     }
 }

@@ -31,7 +31,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let output = options.output_dir();
     match nianbao::build(&options) {
         Ok(rendered) => {
-            print_diagnostics(&rendered.warnings);
+            print_diagnostics(&rendered.warnings, &options.root);
             let pdfs = if options.pdf {
                 rendered.print_pages.len()
             } else {
@@ -51,6 +51,6 @@ pub fn run(args: BuildArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err),
+        Err(err) => fail(err, &options.root),
     }
 }

@@ -3,11 +3,12 @@
 
 pub mod build;
 pub mod check;
+pub mod diagnostics;
 pub mod new;
 pub mod publish;
 pub mod serve;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -78,22 +79,21 @@ impl Common {
     }
 }
 
-/// Prints diagnostics to stderr, one block each.
-pub fn print_diagnostics(diags: &Diagnostics) {
-    for d in diags.iter() {
-        eprintln!("{d}");
-    }
+/// Prints diagnostics to stderr, each with its source line; `root` is the
+/// site folder their paths are relative to.
+pub fn print_diagnostics(diags: &Diagnostics, root: &Path) {
+    diagnostics::print_human(diags, root);
 }
 
 /// Prints a failure and returns exit code 1 (2 for a usage error).
-pub fn fail(err: Error) -> ExitCode {
+pub fn fail(err: Error, root: &Path) -> ExitCode {
     match err {
         Error::Usage(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
         Error::Content(diags) => {
-            print_diagnostics(&diags);
+            print_diagnostics(&diags, root);
             eprintln!(
                 "failed: {} error(s), {} warning(s); the previous output was left untouched",
                 diags.error_count(),

@@ -46,6 +46,6 @@ pub fn run(args: NewArgs) -> ExitCode {
             eprintln!("next:\n  cd {dir}\n  nianbao check --strict\n  nianbao build");
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err),
+        Err(err) => fail(err, &options.dir),
     }
 }

@@ -69,13 +69,15 @@ impl PublishArgs {
 
 /// Runs `publish`.
 pub fn run(args: PublishArgs) -> ExitCode {
-    match publish::publish(&args.options()) {
+    let options = args.options();
+    let root = &options.site.root;
+    match publish::publish(&options) {
         Ok(published) => {
-            print_diagnostics(&published.warnings);
+            print_diagnostics(&published.warnings, root);
             print_summary(&published);
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err),
+        Err(err) => fail(err, root),
     }
 }
 

@@ -31,6 +31,7 @@ pub struct ServeArgs {
 /// Runs `serve` until Ctrl-C.
 pub fn run(args: ServeArgs) -> ExitCode {
     let open = args.open;
+    let root = args.common.root.clone();
     let options = ServeOptions {
         build: args.common.options(args.strict, false),
         bind: args.bind,
@@ -43,7 +44,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             eprintln!("stopped");
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err),
+        Err(err) => fail(err, &root),
     }
 }
 

@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
 use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
+use crate::model::lang::is_valid_code;
 
 /// Files larger than this are refused: a report chapter is never this big,
 /// and reading it would only stall the build.
@@ -91,6 +92,9 @@ pub struct RawSite {
     /// Metrics files that could not be read or parsed: ids defined there
     /// are missing, which explains "unknown metric" errors elsewhere.
     pub broken_metrics: Vec<PathBuf>,
+    /// Markdown files that could not be read or parsed (already reported):
+    /// they exist, so they are not "missing translations".
+    pub broken_pages: Vec<PathBuf>,
 }
 
 /// Reads the report folder under `root`. Problems are collected, not fatal:
@@ -115,8 +119,10 @@ pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
         languages: languages.as_deref(),
         diags,
         parsed: parse_pages(root, &content),
+        broken_pages: Vec::new(),
     };
-    let site = walker.content(&content, report);
+    let mut site = walker.content(&content, report);
+    site.broken_pages = std::mem::take(&mut walker.broken_pages);
     (site, walker.diags)
 }
 
@@ -126,6 +132,8 @@ struct Walker<'a> {
     diags: Diagnostics,
     /// Markdown files read and parsed up front, in parallel.
     parsed: HashMap<PathBuf, (Option<Page>, Diagnostics)>,
+    /// Markdown files that failed to load.
+    broken_pages: Vec<PathBuf>,
 }
 
 /// Reads and parses every Markdown file below `content` in parallel: most
@@ -193,6 +201,7 @@ impl Walker<'_> {
             metrics: Vec::new(),
             assets: Vec::new(),
             broken_metrics: Vec::new(),
+            broken_pages: Vec::new(),
         };
         let mut chapter_dirs = Vec::new();
         for entry in sorted_entries(content, &mut self.diags, self.root) {
@@ -346,6 +355,10 @@ impl Walker<'_> {
         if let Some(languages) = self.languages
             && !languages.iter().any(|l| l == lang)
         {
+            if !languages.iter().all(|l| is_valid_code(l)) {
+                // report.yaml's own error about the code explains this file.
+                return None;
+            }
             let msg = format!(
                 "language `{lang}` in file name `{name}` is not declared in content/report.yaml (languages: {})",
                 languages.join(", ")
@@ -359,10 +372,12 @@ impl Walker<'_> {
     }
 
     fn add_page(&mut self, pages: &mut Localized, path: &Path, lang: String) {
-        if let Some(page) = self.page(path)
-            && !page.front.draft
-        {
-            pages.insert(lang, page);
+        match self.page(path) {
+            Some(page) if !page.front.draft => {
+                pages.insert(lang, page);
+            }
+            Some(_) => {}
+            None => self.broken_pages.push(relative(self.root, path)),
         }
     }
 

@@ -207,6 +207,10 @@ pub struct RawFrontMatter {
     /// The title was supplied by the editor, not by the source.
     #[serde(default)]
     pub title_by_editor: bool,
+    /// In a translation: the source's stamp when it was translated
+    /// (`nianbao check` flags the translation once the source changes).
+    #[serde(default)]
+    pub translated_from: Option<String>,
 }
 
 /// Parses YAML text into `T`, turning a failure into a diagnostic at the
@@ -220,25 +224,234 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is `null`; give each type the chance to be empty.
     let text = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text).map_err(|err| {
-        let (line, col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-        Diagnostic::error(file, line + line_offset, col, describe(&err))
+        let (mut line, mut col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let (mut message, hint) = describe(&err);
+        // serde_yaml places an untagged value's error at the start of the
+        // enclosing map, without the key: find the value itself.
+        if let Some((key, at)) = untagged_culprit(text, &err.to_string()) {
+            (line, col) = at;
+            message = match message.split_once(": expected ") {
+                Some((path, rest)) => format!("{path}.{key}: expected {rest}"),
+                None => format!("{key}: {message}"),
+            };
+        }
+        let diagnostic = Diagnostic::error(file, line + line_offset, col, message);
+        match hint {
+            Some(hint) => diagnostic.with_hint(hint),
+            None => diagnostic,
+        }
     })
 }
 
-/// serde_yaml's message without its trailing "at line L column C", which
-/// nianbao shows in its own format.
-fn describe(err: &serde_yaml::Error) -> String {
-    let message = err.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
+/// serde_yaml's message in an author's words, without its trailing "at
+/// line L column C" (nianbao shows positions its own way), and a hint on
+/// how to fix the usual causes.
+fn describe(err: &serde_yaml::Error) -> (String, Option<String>) {
+    let message = plain_words(&without_positions(&err.to_string()));
+    let (message, hint) = match untagged_expectation(&message) {
+        Some((at, expected)) => (format!("{at}expected {expected}"), None),
+        None => {
+            let hint = syntax_hint(&message).map(String::from);
+            (message, hint)
+        }
     };
-    if message.contains("data did not match any variant") {
-        return format!(
-            "{message}: expected a metric id or {{ metric: ID, label: ... }}, or text (or a map from language code to text)"
-        );
+    let hint = hint.or_else(|| field_hint(&message));
+    (message, hint)
+}
+
+/// Drops every " at line L column C" from serde_yaml's message.
+fn without_positions(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let skip = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .unwrap_or(tail.len());
+        rest = &tail[skip..];
     }
-    message
+    out.push_str(rest);
+    out
+}
+
+/// Names the shapes nianbao expects instead of its internal type names.
+fn plain_words(message: &str) -> String {
+    [
+        (
+            "struct RawMetricsFile",
+            "a map with `metrics:` and `charts:` lists",
+        ),
+        (
+            "struct RawReport",
+            "a map of report settings (languages:, year:, title:, …)",
+        ),
+        (
+            "struct RawFrontMatter",
+            "front matter keys (title:, summary:, …)",
+        ),
+        (
+            "struct RawMetric",
+            "a metric (id:, label:, value:, unit:, …)",
+        ),
+        (
+            "struct RawChart",
+            "a chart (id:, type:, title:, series:, …)",
+        ),
+        ("struct RawGroup", "a group (label:, series:)"),
+        ("struct RawPoint", "a point ({ x: 2020, metric: ID })"),
+    ]
+    .into_iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
+}
+
+/// What a value of an untagged enum may be, in place of serde's "data did
+/// not match any variant of untagged enum RawText".
+fn untagged_expectation(message: &str) -> Option<(&str, &'static str)> {
+    let at = message.find("data did not match any variant of untagged enum ")?;
+    let name = message[at..].split_whitespace().nth(9).unwrap_or("");
+    let expected = match name.trim_end_matches(':') {
+        "RawText" => "text, or a map from language code to text such as { zh: \"…\", en: \"…\" }",
+        "RawYear" => "a year such as 2020, or text such as \"2020–2021\"",
+        "RawSeriesItem" => "a metric id, or { metric: ID, label: { zh: \"…\", en: \"…\" } }",
+        _ => "a different kind of value here",
+    };
+    Some((&message[..at], expected))
+}
+
+/// The key whose value does not fit an untagged enum, and its position:
+/// the first such value in document order.
+fn untagged_culprit(text: &str, message: &str) -> Option<(String, (usize, usize))> {
+    let at = message.find("untagged enum ")?;
+    let name = message[at + "untagged enum ".len()..]
+        .split(|c: char| !c.is_alphanumeric())
+        .next()?;
+    let (keys, fits): (&[&str], fn(&serde_yaml::Value) -> bool) = match name {
+        "RawText" => (
+            &[
+                "title",
+                "subtitle",
+                "organization",
+                "description",
+                "label",
+                "note",
+                "keys",
+            ],
+            |v| serde_yaml::from_value::<RawText>(v.clone()).is_ok(),
+        ),
+        "RawYear" => (&["year"], |v| {
+            serde_yaml::from_value::<RawYear>(v.clone()).is_ok()
+        }),
+        "RawSeriesItem" => (&["series"], |v| {
+            serde_yaml::from_value::<RawSeriesItem>(v.clone()).is_ok()
+        }),
+        _ => return None,
+    };
+    let doc: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let key = find_misfit(&doc, keys, fits, &mut seen)?;
+    let nth = seen.get(&key).map_or(0, |n| n.saturating_sub(1));
+    let position = crate::load::locate::key(text, &key, nth);
+    Some((key, position))
+}
+
+/// Depth-first, in document order: the first entry under one of `keys`
+/// whose value (or, for a list, one of its items) does not `fit`.
+/// `seen` counts the entries met per key, to locate the nth in the text.
+fn find_misfit(
+    value: &serde_yaml::Value,
+    keys: &[&str],
+    fits: fn(&serde_yaml::Value) -> bool,
+    seen: &mut BTreeMap<String, usize>,
+) -> Option<String> {
+    match value {
+        serde_yaml::Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            let key = k.as_str()?;
+            if keys.contains(&key) {
+                *seen.entry(key.to_string()).or_insert(0) += 1;
+                let bad = match v {
+                    serde_yaml::Value::Sequence(items) if matches!(key, "keys" | "series") => {
+                        !items.iter().all(fits)
+                    }
+                    _ => !fits(v),
+                };
+                if bad {
+                    return Some(key.to_string());
+                }
+            }
+            find_misfit(v, keys, fits, seen)
+        }),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter().find_map(|v| find_misfit(v, keys, fits, seen))
+        }
+        _ => None,
+    }
+}
+
+/// How to fix the YAML syntax errors authors make most.
+fn syntax_hint(message: &str) -> Option<&'static str> {
+    let hints = [
+        (
+            "expected ',' or ']'",
+            "a list opened with `[` is not closed: add `]` (on this line or the one above), and separate items with commas",
+        ),
+        (
+            "expected ',' or '}'",
+            "a map opened with `{` is not closed: add `}` (on this line or the one above), and separate entries with commas",
+        ),
+        (
+            "quoted scalar",
+            "a quoted text is never closed: add the closing quote at its end",
+        ),
+        (
+            "mapping values are not allowed",
+            "text that contains `: ` must be quoted, for example title: \"Relief: 2020\"; or check the indentation",
+        ),
+        (
+            "cannot start any token",
+            "indent with spaces, not tabs; text starting with @, ` or % must be quoted",
+        ),
+        (
+            "did not find expected key",
+            "check the indentation: the keys of one item line up under each other",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "check the indentation: every item of a list starts with `- ` at the same column",
+        ),
+        ("expected a string", "write text, quoted if needed: \"…\""),
+    ];
+    hints
+        .into_iter()
+        .find(|(pattern, _)| message.contains(pattern))
+        .map(|(_, hint)| hint)
+}
+
+/// A suggestion for a misspelt key or value (`unknown field`, `unknown
+/// variant`), or the key to add for a missing one.
+fn field_hint(message: &str) -> Option<String> {
+    if let Some(rest) = message.split("missing field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or("");
+        return Some(format!(
+            "add `{field}:` (docs/content-format.md lists every key)"
+        ));
+    }
+    let rest = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))?;
+    let (written, expected) = rest.split_once("`, expected ")?;
+    let known: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    match crate::model::metric::closest(written, known.iter()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None if known.is_empty() => None,
+        None => Some(format!("write one of: {}", known.join(", "))),
+    }
 }
 
 /// Renders a YAML scalar (a line chart's x label) as text.
@@ -266,6 +479,15 @@ mod tests {
             err.message
         );
         assert!(!err.message.contains("at line"));
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights"
+            )
+        );
+        let err =
+            parse::<RawReport>("languages: [en]\nyaer: 2020\n", Path::new("r"), 0).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `year`?"));
     }
 
     #[test]
@@ -274,6 +496,45 @@ mod tests {
         let err = parse::<RawMetricsFile>(text, Path::new("m.yaml"), 0).unwrap_err();
         assert_eq!(err.line, 4);
         assert!(err.message.contains("metrics[0].value"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_get_a_hint_and_no_internal_names() {
+        let err =
+            parse::<RawReport>("languages: [zh, en\nyear: 2020\n", Path::new("r"), 0).unwrap_err();
+        assert!(!err.message.contains("at line"), "{}", err.message);
+        assert!(err.hint.unwrap_or_default().contains("not closed: add `]`"));
+        let err = parse::<RawReport>("title: \"open\n", Path::new("r"), 0).unwrap_err();
+        assert!(
+            err.hint
+                .unwrap_or_default()
+                .contains("quoted text is never closed")
+        );
+        let err = parse::<RawMetricsFile>("- a\n- b\n", Path::new("m"), 0).unwrap_err();
+        assert!(!err.message.contains("Raw"), "{}", err.message);
+        assert!(err.message.contains("`metrics:`"), "{}", err.message);
+        let text = "languages: [en]\nyear: 2020\ntitle: { en: [a, b] }\n";
+        let err = parse::<RawReport>(text, Path::new("r"), 0).unwrap_err();
+        assert!(
+            err.message.contains("map from language code to text"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("untagged"), "{}", err.message);
+        assert_eq!((err.line, err.col), (3, 1), "{}", err.message);
+        assert!(
+            err.message.starts_with("title: expected"),
+            "{}",
+            err.message
+        );
+        let text = "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\n  - id: b\n    label: { en: { x: 1 } }\n    value: 1\n    unit: cny\n";
+        let err = parse::<RawMetricsFile>(text, Path::new("m"), 0).unwrap_err();
+        assert_eq!((err.line, err.col), (7, 5), "{}", err.message);
+        assert!(
+            err.message.starts_with("metrics[1].label: expected"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

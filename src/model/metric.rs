@@ -1,7 +1,7 @@
 //! Metrics and charts: typed, validated, linked. Ids are unique across the
 //! report, chart references resolve, and a chart combines one unit only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics};
@@ -204,9 +204,20 @@ pub struct Catalog {
     pub charts: BTreeMap<String, Chart>,
     /// Metrics files that failed to load (their ids are missing).
     pub broken_files: Vec<PathBuf>,
+    /// Ids of metrics that were written but are invalid (already reported).
+    pub rejected: BTreeSet<String>,
 }
 
 impl Catalog {
+    /// True when an unknown `id` is only a consequence of an error already
+    /// reported (an invalid metric, or a metrics file that failed to load
+    /// and may define it): reporting each use would bury the cause. An id
+    /// close to a `known` one is still reported: it is likely a typo.
+    pub fn is_follow_on<'a>(&self, id: &str, known: impl Iterator<Item = &'a String>) -> bool {
+        self.rejected.contains(id)
+            || (!self.broken_files.is_empty() && closest(id, known).is_none())
+    }
+
     /// The hint for an unknown metric or chart id: a close match, and the
     /// files that failed to load, which may be where it is defined.
     pub fn unknown_hint<'a>(&self, id: &str, known: impl Iterator<Item = &'a String>) -> String {
@@ -284,8 +295,13 @@ pub fn build_catalog(
         for raw in &source.raw.metrics {
             let nth = bump(&mut nth_id, &raw.id);
             let origin = origin_of(source, &raw.id, nth);
-            if let Some(metric) = metric(raw, source, origin, languages, diags) {
-                insert_unique(&mut catalog.metrics, metric, |m| &m.origin, "metric", diags);
+            match metric(raw, source, origin, languages, diags) {
+                Some(metric) => {
+                    insert_unique(&mut catalog.metrics, metric, |m| &m.origin, "metric", diags);
+                }
+                None => {
+                    catalog.rejected.insert(raw.id.clone());
+                }
             }
         }
         for raw in &source.raw.charts {
@@ -689,6 +705,9 @@ fn check_chart_links(chart: &Chart, catalog: &Catalog, source_text: &str, diags:
     let mut first: Option<&Metric> = None;
     for id in chart.metric_ids() {
         let Some(metric) = metrics.get(id) else {
+            if catalog.is_follow_on(id, metrics.keys()) {
+                continue;
+            }
             let (line, col) = position(id);
             let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
             diags.push(
@@ -739,31 +758,26 @@ fn locate_after(text: &str, id: &str, from_line: usize) -> Option<(usize, usize)
 
 /// "did you mean" for an unknown id.
 pub fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> String {
-    let best = known
-        .map(|k| (strsim(id, k), k))
-        .filter(|(d, _)| *d <= 3)
-        .min();
-    match best {
-        Some((_, k)) => format!("did you mean `{k}`?"),
+    match closest(id, known) {
+        Some(k) => format!("did you mean `{k}`?"),
         None => "define it in a metrics.yaml, or check the spelling".to_string(),
     }
 }
 
-/// Levenshtein distance, for suggestions.
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
+/// The known word closest to `word`, when it is close enough to be a
+/// likely misspelling.
+pub fn closest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    // Short words tolerate fewer edits: `pie` is not a misspelt `line`.
+    let allowed = match word.chars().count() {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    known
+        .map(|k| (strsim::damerau_levenshtein(word, k), k))
+        .filter(|(d, _)| *d <= allowed)
+        .min()
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ pub fn build(
         .and_then(|d| domain(d, &base_url, &file, &text, diags));
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     for (nth, id) in report.highlights.iter().enumerate() {
-        if !catalog.metrics.contains_key(id) {
+        if !catalog.metrics.contains_key(id) && !catalog.is_follow_on(id, catalog.metrics.keys()) {
             let (line, col) =
                 locate::value(&text, id, 0).unwrap_or_else(|| locate::key(&text, "highlights", 0));
             let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
@@ -169,12 +169,13 @@ pub fn build(
         }
     }
     let home = Pages(raw.home);
-    check_translations(&home, &languages, diags);
+    let broken = &raw.broken_pages;
+    check_translations(&home, &languages, broken, diags);
     let chapters = raw
         .chapters
         .into_iter()
         .enumerate()
-        .map(|(i, c)| chapter(c, i + 1, &languages, diags))
+        .map(|(i, c)| chapter(c, i + 1, &languages, broken, diags))
         .collect();
     Some(Report {
         languages,
@@ -302,6 +303,7 @@ fn chapter(
     raw: RawChapter,
     number: usize,
     languages: &[Language],
+    broken: &[PathBuf],
     diags: &mut Diagnostics,
 ) -> Chapter {
     let index = Pages(raw.index);
@@ -314,14 +316,14 @@ fn chapter(
         );
         diags.push(Diagnostic::error(&raw.dir, 0, 0, msg).with_hint(hint));
     } else {
-        check_translations(&index, languages, diags);
+        check_translations(&index, languages, broken, diags);
     }
     let sections = raw
         .sections
         .into_iter()
         .map(|s| {
             let pages = Pages(s.pages);
-            check_translations(&pages, languages, diags);
+            check_translations(&pages, languages, broken, diags);
             Section {
                 slug: s.slug,
                 pages,
@@ -339,7 +341,13 @@ fn chapter(
 }
 
 /// A missing translation is a warning: the page falls back with a notice.
-fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnostics) {
+/// `broken` files exist but failed to load: their own error is enough.
+fn check_translations(
+    pages: &Pages,
+    languages: &[Language],
+    broken: &[PathBuf],
+    diags: &mut Diagnostics,
+) {
     let Some((shown_lang, first)) = languages
         .iter()
         .find_map(|l| pages.0.get(&l.code).map(|p| (&l.code, p)))
@@ -355,15 +363,31 @@ fn check_translations(pages: &Pages, languages: &[Language], diags: &mut Diagnos
                 translation_path(&first.file, shown_lang, &l.code),
             )
         })
+        .filter(|(_, path)| {
+            !broken
+                .iter()
+                .any(|b| b.as_path() == std::path::Path::new(path))
+        })
         .collect();
+    let default = languages.first().map(|l| l.code.as_str());
     for (lang, path) in missing {
-        let msg = format!(
-            "missing translation: {path} does not exist; the {lang} page shows the {shown_lang} text with a notice"
-        );
-        diags.push(
-            Diagnostic::warning(&first.file, 0, 0, msg)
-                .with_hint(format!("translate {} into {path}", first.file.display())),
-        );
+        let diagnostic = if Some(lang) == default {
+            let msg = format!(
+                "orphan translation: there is no {lang} page {path} (the default language) for this page to translate; the {lang} site shows the {shown_lang} text with a notice"
+            );
+            let hint = format!(
+                "write {path}, or rename {} if its name differs from the {lang} one",
+                first.file.display()
+            );
+            Diagnostic::warning(&first.file, 0, 0, msg).with_hint(hint)
+        } else {
+            let msg = format!(
+                "missing translation: {path} does not exist; the {lang} page shows the {shown_lang} text with a notice"
+            );
+            let hint = format!("translate {} into {path}", first.file.display());
+            Diagnostic::warning(&first.file, 0, 0, msg).with_hint(hint)
+        };
+        diags.push(diagnostic);
     }
 }
 

@@ -111,9 +111,10 @@ fn write_files_then(
     then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
 ) -> Result<Changes, Error> {
     let dir = absolute(dir);
-    let previous = previous_files(&dir)?;
     let temp = sibling(&dir, TEMP_SUFFIX);
     let old = sibling(&dir, OLD_SUFFIX);
+    recover_interrupted_swap(&dir, &old)?;
+    let previous = previous_files(&dir)?;
     // Leftovers of an interrupted run: ours (by name), safe to remove.
     remove_if_exists(&temp)?;
     remove_if_exists(&old)?;
@@ -143,6 +144,16 @@ fn write_files_then(
     }
     swap(&temp, &dir, &old)?;
     Ok(changes)
+}
+
+/// A run stopped between the two renames of the swap leaves no output and
+/// the previous one under its waiting name: put it back first, so it is
+/// never lost and its unchanged files keep their timestamps.
+fn recover_interrupted_swap(dir: &Path, old: &Path) -> Result<(), Error> {
+    if !dir.exists() && old.join(MARKER).is_file() {
+        fs::rename(old, dir).map_err(|e| Error::io(old, e))?;
+    }
+    Ok(())
 }
 
 /// Every regular file below `dir` by its `/`-separated path.
@@ -315,6 +326,25 @@ mod tests {
             [std::ffi::OsString::from("public")],
             "no temp folders left"
         );
+    }
+
+    #[test]
+    fn an_interrupted_swap_is_recovered_and_leftovers_cleaned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_files(&files(&[("a.txt", b"one")]), &out).unwrap();
+        // Stopped after the old output was moved aside, before the new one
+        // took its place; and a half-written staging folder left behind.
+        fs::rename(&out, sibling(&out, OLD_SUFFIX)).unwrap();
+        fs::create_dir_all(sibling(&out, TEMP_SUFFIX).join("junk")).unwrap();
+        let changes = write_files(&files(&[("a.txt", b"one"), ("b.txt", b"two")]), &out).unwrap();
+        assert_eq!(changes.added, vec!["b.txt".to_string()]);
+        assert_eq!(changes.unchanged, 1, "the recovered output was compared");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["public".to_string()], "no leftovers");
     }
 
     #[test]

@@ -39,6 +39,18 @@ impl BrokenLink {
         );
         Diagnostic::error(PathBuf::from(&self.page), self.line, self.col, msg)
     }
+
+    /// An error at the link as written (`href`) in a Markdown file.
+    pub fn diagnostic_at(&self, href: &str, file: PathBuf, line: usize, col: usize) -> Diagnostic {
+        let msg = format!("broken link `{href}`: {}", self.reason);
+        let hint = format!(
+            "correct or remove the link (it is on the generated page {})",
+            self.page
+        );
+        Diagnostic::error(file, line, col, msg)
+            .with_hint(hint)
+            .with_len(href.chars().count())
+    }
 }
 
 /// Checks every internal link of the rendered site as served under `base`.

@@ -31,8 +31,10 @@ pub(super) fn markdown_files(root: &Path) -> Vec<Source> {
         .collect()
 }
 
-/// `file:line:col` of the first Markdown link (`](href` or `]: href`) to `href`.
-pub(super) fn find_link(sources: &[Source], href: &str) -> Option<String> {
+/// Where the first link to `href` (Markdown `](href` or `]: href`, or an
+/// HTML `src=`/`href=` attribute) is
+/// written: the file, line and column of the link target.
+pub(super) fn find_link(sources: &[Source], href: &str) -> Option<(PathBuf, usize, usize)> {
     if href.is_empty() {
         return None;
     }
@@ -40,6 +42,8 @@ pub(super) fn find_link(sources: &[Source], href: &str) -> Option<String> {
         format!("]({href}"),
         format!("]: {href}"),
         format!("](<{href}"),
+        format!("src=\"{href}\""),
+        format!("href=\"{href}\""),
     ];
     sources.iter().find_map(|s| {
         let offset = patterns
@@ -47,7 +51,7 @@ pub(super) fn find_link(sources: &[Source], href: &str) -> Option<String> {
             .filter_map(|p| s.text.find(p.as_str()).map(|i| i + p.len() - href.len()))
             .min()?;
         let (line, col) = line_col(&s.text, offset);
-        Some(format!("{}:{line}:{col}", s.file.display()))
+        Some((s.file.clone(), line, col))
     })
 }
 
@@ -68,12 +72,12 @@ mod tests {
             },
         ];
         assert_eq!(
-            find_link(&sources, "../nope/").as_deref(),
-            Some("content/a.en.md:4:9")
+            find_link(&sources, "../nope/"),
+            Some(("content/a.en.md".into(), 4, 9))
         );
         assert_eq!(
-            find_link(&sources, "#gone").as_deref(),
-            Some("content/b.en.md:3:6")
+            find_link(&sources, "#gone"),
+            Some(("content/b.en.md".into(), 3, 6))
         );
         assert_eq!(find_link(&sources, "../elsewhere/"), None);
     }

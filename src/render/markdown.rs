@@ -20,6 +20,8 @@ pub struct Reference {
     pub offset: usize,
     /// A chart reference that is not alone on its line.
     pub inline: bool,
+    /// Length of the reference in the source, in characters.
+    pub len: usize,
 }
 
 /// What a reference points at.
@@ -57,6 +59,7 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
             filter,
             offset: start,
             inline: false,
+            len: body[start..start + len + 2].chars().count(),
         });
         from = start + len + 2;
     }
@@ -79,6 +82,7 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
             filter: None,
             offset,
             inline,
+            len: body[offset..(id_end + 1).min(body.len())].chars().count(),
         });
         from = id_end;
     }
@@ -162,7 +166,8 @@ pub fn fix_fragments(html: &mut String, unresolved: &[String], anchors: &BTreeMa
     }
 }
 
-fn options() -> Options {
+/// The Markdown extensions nianbao turns on (tables, footnotes, …).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -171,15 +176,18 @@ fn options() -> Options {
 
 /// Renders a Markdown body to HTML.
 pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
-    let mut events: Vec<Event<'_>> =
-        TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    render_events(events, body.len(), ctx)
+}
+
+fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<'_>) -> Html {
     drop_cjk_soft_breaks(&mut events);
     substitute_metrics(&mut events, ctx);
     let headings = assign_heading_ids(&mut events, ctx);
     number_footnotes(&mut events, ctx);
     let unresolved = rewrite_links(&mut events, ctx);
     let events = replace_chart_paragraphs(events, ctx);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(size * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Html {
         html,
@@ -188,9 +196,18 @@ pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
     }
 }
 
-/// Renders a one-line Markdown string (a summary) to inline HTML.
+/// Renders a one-line Markdown string (a summary from front matter) to
+/// inline HTML. Unlike a body, it is not trusted with raw HTML: tags in it
+/// are shown as written.
 pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
-    let html = render(text, ctx).html;
+    let events: Vec<Event<'_>> = Parser::new_ext(text, options())
+        .map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            other => other,
+        })
+        .collect();
+    let events: Vec<Event<'_>> = TextMergeStream::new(events.into_iter()).collect();
+    let html = render_events(events, text.len(), ctx).html;
     let trimmed = html.trim();
     trimmed
         .strip_prefix("<p>")

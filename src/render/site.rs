@@ -1136,7 +1136,9 @@ pub fn check_page_references(
     (metrics, charts)
 }
 
-fn all_pages(report: &Report) -> Vec<&Page> {
+/// Every page of the report: home, chapter indexes and sections, in
+/// every language.
+pub fn all_pages(report: &Report) -> Vec<&Page> {
     let mut pages: Vec<&Page> = report.home.0.values().collect();
     for chapter in &report.chapters {
         pages.extend(chapter.index.0.values());
@@ -1156,9 +1158,20 @@ fn check_reference(
     diags: &mut Diagnostics,
 ) {
     let catalog = &report.catalog;
-    let error = |msg: String, hint: String| Diagnostic::error(file, line, col, msg).with_hint(hint);
+    let error = |msg: String, hint: String| {
+        Diagnostic::error(file, line, col, msg)
+            .with_hint(hint)
+            .with_len(r.len)
+    };
+    // An id from a metrics file that failed to load would be reported
+    // once per use: the file's own error says what to fix first.
+    let unknown_is_follow_on = match r.kind {
+        RefKind::Chart => catalog.is_follow_on(&r.id, catalog.charts.keys()),
+        _ => catalog.is_follow_on(&r.id, catalog.metrics.keys()),
+    };
     match r.kind {
         RefKind::Metric => match catalog.metrics.get(&r.id) {
+            None if unknown_is_follow_on => {}
             None => diags.push(error(
                 format!("unknown metric `{}`", r.id),
                 catalog.unknown_hint(&r.id, catalog.metrics.keys()),
@@ -1178,6 +1191,7 @@ fn check_reference(
                 )),
             },
         },
+        RefKind::Chart if !catalog.charts.contains_key(&r.id) && unknown_is_follow_on => {}
         RefKind::Chart if !catalog.charts.contains_key(&r.id) => {
             diags.push(error(
                 format!("unknown chart `{}`", r.id),
@@ -1199,7 +1213,8 @@ fn check_reference(
             );
             diags.push(
                 Diagnostic::warning(file, line, col, msg)
-                    .with_hint("write {{ metric:ID }}".to_string()),
+                    .with_hint("write {{ metric:ID }}".to_string())
+                    .with_len(r.len),
             );
         }
     }
