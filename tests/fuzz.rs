@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use nianbao::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
@@ -150,7 +150,7 @@ fn render_markdown(body: &str) -> String {
     let metric = |id: &str, _: Option<&str>| (id == "kits").then(|| "3000".to_string());
     let figure =
         |id: &str, caption: &str| (id == "fund_use").then(|| format!("<figure>{caption}</figure>"));
-    let mut ids = BTreeSet::new();
+    let mut ids = markdown::Ids::default();
     let mut anchors = BTreeMap::new();
     let mut ctx = Context {
         metric: &metric,

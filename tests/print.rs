@@ -108,6 +108,29 @@ fn the_whole_report_page_holds_every_chapter_in_each_language() {
 }
 
 #[test]
+fn whole_report_page_snapshot() {
+    let site = Site::fixture("bilingual");
+    site.build();
+    let html = site.read("en/print/index.html");
+    // The page's own markup, without the inline charts (pinned by the SVG snapshot).
+    let main = html
+        .split("<main id=\"main\">")
+        .nth(1)
+        .and_then(|m| m.split("</main>").next())
+        .unwrap();
+    let mut pinned = String::new();
+    for (i, part) in main.split("<svg").enumerate() {
+        if i == 0 {
+            pinned.push_str(part);
+        } else {
+            pinned.push_str("<svg …/>");
+            pinned.push_str(part.split_once("</svg>").map_or(part, |(_, rest)| rest));
+        }
+    }
+    insta::assert_snapshot!("bilingual_en_print_main", pinned);
+}
+
+#[test]
 fn ids_repeated_across_chapters_get_suffixes_and_links_follow_them() {
     let site = Site::fixture("bilingual");
     // A section with the same slug, heading id and footnote label as one

@@ -3,7 +3,7 @@
 //! figures, soft breaks dropped between CJK characters, stable heading ids
 //! and footnote ids unique on a page.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
 
@@ -99,7 +99,7 @@ pub struct Context<'a> {
     /// Prefix that makes footnote ids unique on the page (the section slug).
     pub id_prefix: &'a str,
     /// Ids already used on the page; new ids are added.
-    pub ids: &'a mut BTreeSet<String>,
+    pub ids: &'a mut Ids,
     /// The smallest heading level the body may use (3 inside a section).
     pub min_heading: u8,
     /// Requested anchor (`{#id}`, heading slug, section slug) → the id it
@@ -345,16 +345,44 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// Returns `id`, or `id-2`, `id-3`… so that it is unique on the page.
-pub fn unique_id(id: &str, ids: &mut BTreeSet<String>) -> String {
-    let mut candidate = id.to_string();
-    let mut n = 2;
-    while ids.contains(&candidate) {
-        candidate = format!("{id}-{n}");
-        n += 1;
+/// The ids used on a page, and for each requested id the next suffix to
+/// try, so the thousandth `overview` on a page costs what the first did.
+#[derive(Debug, Clone, Default)]
+pub struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// True when `id` is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        self.used.contains(id)
     }
-    ids.insert(candidate.clone());
-    candidate
+}
+
+impl FromIterator<String> for Ids {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        Self {
+            used: iter.into_iter().collect(),
+            next: HashMap::new(),
+        }
+    }
+}
+
+/// Returns `id`, or `id-2`, `id-3`… (the first one free) so that it is
+/// unique on the page, and marks it used.
+pub fn unique_id(id: &str, ids: &mut Ids) -> String {
+    if ids.used.insert(id.to_string()) {
+        return id.to_string();
+    }
+    let n = ids.next.entry(id.to_string()).or_insert(2);
+    loop {
+        let candidate = format!("{id}-{n}");
+        *n += 1;
+        if ids.used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn shifted(level: HeadingLevel, min: u8) -> HeadingLevel {
@@ -579,12 +607,12 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str) -> Html {
-        render_with(body, &mut BTreeSet::new(), &mut BTreeMap::new(), "")
+        render_with(body, &mut Ids::default(), &mut BTreeMap::new(), "")
     }
 
     fn render_with(
         body: &str,
-        ids: &mut BTreeSet<String>,
+        ids: &mut Ids,
         anchors: &mut BTreeMap<String, String>,
         link_base: &str,
     ) -> Html {
@@ -689,7 +717,7 @@ mod tests {
 
     #[test]
     fn bodies_sharing_a_page_get_unique_ids_and_their_own_links() {
-        let mut ids = BTreeSet::new();
+        let mut ids = Ids::default();
         let body = "## Overview\n\nSee [above](#overview) and[^1].\n\n[^1]: Note.\n";
         let first = render_with(body, &mut ids, &mut BTreeMap::new(), "");
         let second = render_with(body, &mut ids, &mut BTreeMap::new(), "");
@@ -726,7 +754,7 @@ mod tests {
     fn relative_urls_are_rebased() {
         let out = render_with(
             "[a](photo.jpg) [b](https://x.org/) [c](/abs) [d](#top) [e](mailto:a@b.c) ![i](img/p.png)",
-            &mut BTreeSet::new(),
+            &mut Ids::default(),
             &mut BTreeMap::new(),
             "../relief/",
         );
@@ -763,9 +791,8 @@ mod tests {
 
     #[test]
     fn links_to_later_headings_are_fixed_once_the_chapter_is_rendered() {
-        let mut ids = BTreeSet::new();
         let mut anchors = BTreeMap::new();
-        ids.insert("später".to_string());
+        let mut ids: Ids = ["später".to_string()].into_iter().collect();
         let mut first = render_with("[on](#später)\n", &mut ids, &mut anchors, "");
         assert_eq!(first.unresolved, ["später"]);
         let second = render_with("## Später\n", &mut ids, &mut anchors, "");

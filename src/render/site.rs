@@ -14,7 +14,7 @@ use crate::model::lang::Language;
 use crate::model::nav::{self, page_path};
 use crate::model::report::{Chapter, Report, Translation};
 use crate::render::charts::{self, RenderedChart, TableLabels};
-use crate::render::markdown::{self, Context, RefKind, unique_id};
+use crate::render::markdown::{self, Context, Ids, RefKind, unique_id};
 use crate::render::theme::{I18n, Theme};
 use crate::render::view::*;
 use crate::render::{OutputFile, fingerprint, html_escape};
@@ -66,7 +66,7 @@ const TEMPLATE_IDS: &[&str] = &[
     "print-contents",
 ];
 
-fn page_ids() -> BTreeSet<String> {
+fn page_ids() -> Ids {
     TEMPLATE_IDS.iter().map(|s| (*s).to_string()).collect()
 }
 
@@ -207,7 +207,7 @@ enum PageKind<'a> {
 /// Where Markdown bodies render: the page's ids, the current chapter's
 /// anchors, how deep headings start and where relative links point.
 struct Scope<'s> {
-    ids: &'s mut BTreeSet<String>,
+    ids: &'s mut Ids,
     anchors: BTreeMap<String, String>,
     link_base: String,
     /// 0 on chapter and home pages; 1 in the whole-report view, where a
@@ -216,7 +216,7 @@ struct Scope<'s> {
 }
 
 impl<'s> Scope<'s> {
-    fn page(ids: &'s mut BTreeSet<String>) -> Self {
+    fn page(ids: &'s mut Ids) -> Self {
         Self {
             ids,
             anchors: BTreeMap::new(),
@@ -366,7 +366,7 @@ impl<'a> Renderer<'a> {
         let site = self.site_view(lang, &path, kind);
         let chapters = self.chapters_value(lang, &path);
         let mut ids = page_ids();
-        let figures = RefCell::new(BTreeSet::new());
+        let figures = RefCell::new(Ids::default());
         let md = PageMarkdown {
             renderer: self,
             lang,
@@ -407,7 +407,7 @@ impl<'a> Renderer<'a> {
         lang: &Language,
         path: &str,
         md: &PageMarkdown<'_>,
-        ids: &mut BTreeSet<String>,
+        ids: &mut Ids,
     ) -> PageView {
         let default = self.report.default_lang();
         // Chapter anchors first, so they do not depend on the chapters' text.
@@ -917,7 +917,7 @@ struct PageMarkdown<'a> {
     path: &'a str,
     charts: &'a BTreeMap<String, RenderedChart>,
     /// Chart element ids used on the page.
-    figures: &'a RefCell<BTreeSet<String>>,
+    figures: &'a RefCell<Ids>,
 }
 
 impl PageMarkdown<'_> {
@@ -1020,7 +1020,7 @@ fn inline_markdown(
     lang: &str,
     words: &crate::model::number::NumberWords,
 ) -> String {
-    let mut ids = BTreeSet::new();
+    let mut ids = Ids::default();
     let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, lang, words);
     let figure = |_: &str, _: &str| None;
     let mut ctx = Context {

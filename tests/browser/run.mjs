@@ -84,7 +84,7 @@ function preflight() {
 function nianbaoBinary() {
   if (process.env.NIANBAO_BIN) return path.resolve(process.env.NIANBAO_BIN);
   console.log('== cargo build');
-  const built = spawnSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  const built = spawnSync('cargo', ['build', '--quiet', '--locked'], { cwd: repo, stdio: 'inherit' });
   if (built.error || built.status !== 0) fatal('cargo build failed');
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(repo, process.env.CARGO_TARGET_DIR) : path.join(repo, 'target');
   return path.join(targetDir, 'debug', process.platform === 'win32' ? 'nianbao.exe' : 'nianbao');
