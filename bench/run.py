@@ -79,9 +79,10 @@ def bench_size(n, work, runs):
         shutil.rmtree(out, ignore_errors=True)
     memory = {"nianbao": peak_kb(nb_cmd), "hugo": peak_kb(hugo_cmd)}
     # Every page was produced: nianbao renders a page per chapter and language
-    # plus the covers; Hugo a page per section, a list per chapter, and homes.
+    # plus the covers and the whole-report pages (every section again);
+    # Hugo a page per section, a list per chapter, and homes.
     nb_pages, hugo_pages = count(nb_out, name="index.html"), count(hugo_out, suffix=".html")
-    want_nb, want_hugo_min = 2 * (chapters + 1), 2 * (n + chapters + 1)
+    want_nb, want_hugo_min = 2 * (chapters + 2), 2 * (n + chapters + 1)
     assert nb_pages == want_nb, f"nianbao produced {nb_pages} pages, expected {want_nb}"
     assert hugo_pages >= want_hugo_min, f"hugo produced {hugo_pages} pages, expected at least {want_hugo_min}"
     charts = count(os.path.join(nb_out, "charts"), suffix=".svg")

@@ -391,7 +391,12 @@ impl<'a> Renderer<'a> {
             }
             PageKind::Print => ("print.html", self.print_view(lang, &path, &md, &mut ids)),
         };
+        // The whole-report page holds every section: their HTML goes into
+        // the rendered page once, not through the template context too.
+        let mut page = page;
+        let bodies = take_section_bodies(&mut page);
         let html = self.render_template(template, &site, &page, chapters, &lang.code)?;
+        let html = splice_section_bodies(html, bodies);
         Ok(OutputFile {
             path: format!("{path}index.html"),
             bytes: html.into_bytes(),
@@ -1034,6 +1039,48 @@ fn inline_markdown(
         table_label: "",
     };
     markdown::render_inline(text, &mut ctx)
+}
+
+/// Marks where section `n`'s body goes in a rendered page.
+fn body_marker(n: usize) -> String {
+    format!("<!--nianbao-section-body-{n}-->")
+}
+
+/// Moves the section bodies of a whole-report page out of its view,
+/// leaving markers; [`splice_section_bodies`] puts them back.
+fn take_section_bodies(page: &mut PageView) -> Vec<String> {
+    let Some(print) = page.print.as_mut() else {
+        return Vec::new();
+    };
+    let sections = print
+        .chapters
+        .iter_mut()
+        .flat_map(|c| c.chapter.sections.iter_mut());
+    sections
+        .enumerate()
+        .map(|(n, s)| std::mem::replace(&mut s.html, body_marker(n)))
+        .collect()
+}
+
+/// The rendered page with each marker replaced by its section's body. A
+/// marker the template did not output leaves its body out.
+fn splice_section_bodies(html: String, bodies: Vec<String>) -> String {
+    if bodies.is_empty() {
+        return html;
+    }
+    let size = html.len() + bodies.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut rest = html.as_str();
+    for (n, body) in bodies.iter().enumerate() {
+        let marker = body_marker(n);
+        if let Some(at) = rest.find(&marker) {
+            out.push_str(&rest[..at]);
+            out.push_str(body);
+            rest = &rest[at + marker.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
