@@ -7,6 +7,8 @@ pub mod translations;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::Diagnostics;
 use crate::model::Report;
 use crate::publish;
@@ -15,8 +17,17 @@ use crate::render::site::{RenderedSite, all_pages};
 /// Runs every check on a report and its rendered site.
 pub fn check(root: &Path, report: &Report, site: &RenderedSite, diags: &mut Diagnostics) {
     translations::check(report, diags);
-    for page in all_pages(report) {
-        prose::check_page(page, &report.catalog, diags);
+    let metrics = prose::MetricValues::new(&report.catalog);
+    let found: Vec<Diagnostics> = all_pages(report)
+        .par_iter()
+        .map(|page| {
+            let mut found = Diagnostics::new();
+            prose::check_page(page, &metrics, &mut found);
+            found
+        })
+        .collect();
+    for page_diags in found {
+        diags.extend(page_diags);
     }
     diags.extend(publish::link_diagnostics(root, site, &report.base_url));
 }

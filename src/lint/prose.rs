@@ -6,11 +6,41 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::discover::Page;
-use crate::model::metric::Catalog;
+use crate::model::metric::{Catalog, Metric};
 use crate::render::markdown;
 
+/// Metric values sorted for lookup: a report has thousands of metrics and
+/// pages have many figures.
+pub struct MetricValues<'a>(Vec<(f64, &'a Metric)>);
+
+impl<'a> MetricValues<'a> {
+    /// Indexes every metric of the catalog by value.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        let mut values: Vec<(f64, &Metric)> = catalog
+            .metrics
+            .values()
+            .map(|m| (m.value.to_f64(), m))
+            .filter(|(v, _)| v.is_finite())
+            .collect();
+        values.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        Self(values)
+    }
+
+    /// The first metric (by id) whose value equals `value`.
+    fn find(&self, value: f64) -> Option<&'a Metric> {
+        let start = self
+            .0
+            .partition_point(|(v, _)| *v < value && !same_value(*v, value));
+        self.0[start..]
+            .iter()
+            .take_while(|(v, _)| same_value(*v, value))
+            .map(|(_, m)| *m)
+            .min_by(|a, b| a.id.cmp(&b.id))
+    }
+}
+
 /// Checks the body of one page.
-pub fn check_page(page: &Page, catalog: &Catalog, diags: &mut Diagnostics) {
+pub fn check_page(page: &Page, metrics: &MetricValues<'_>, diags: &mut Diagnostics) {
     let body = page.body();
     let at = |offset: usize| line_col(&page.text, page.body_offset + offset);
     let mut image: Option<(usize, String, String)> = None;
@@ -38,7 +68,7 @@ pub fn check_page(page: &Page, catalog: &Catalog, diags: &mut Diagnostics) {
                     let offset = source
                         .find(number.written.as_str())
                         .map_or(range.start, |i| range.start + i);
-                    typed_number(page, at(offset), &number, catalog, diags);
+                    typed_number(page, at(offset), &number, metrics, diags);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -93,14 +123,10 @@ fn typed_number(
     page: &Page,
     (line, col): (usize, usize),
     number: &Number,
-    catalog: &Catalog,
+    metrics: &MetricValues<'_>,
     diags: &mut Diagnostics,
 ) {
-    let Some(metric) = catalog
-        .metrics
-        .values()
-        .find(|m| same_value(m.value.to_f64(), number.value))
-    else {
+    let Some(metric) = metrics.find(number.value) else {
         return;
     };
     let msg = format!(
