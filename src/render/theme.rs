@@ -37,6 +37,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/404.html",
     "templates/print.html",
     "templates/partials/cards.html",
+    "templates/partials/opening.html",
     "templates/partials/header.html",
     "templates/partials/footer.html",
     "i18n/zh.yaml",
