@@ -183,6 +183,9 @@ mod tests {
         assert!(text.contains("= hint: use a-z, 0-9 and _"), "{text}");
         assert!(text.contains("warning: gone.md: whole file"), "{text}");
         assert!(!text.contains('\u{1b}'), "no colour codes when plain");
+        let coloured = render_human(&diags, dir.path(), true);
+        assert!(coloured.contains("\u{1b}["), "colour on a terminal");
+        assert!(coloured.contains("Bad-Id"), "{coloured}");
     }
 
     #[test]
