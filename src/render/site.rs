@@ -396,7 +396,10 @@ impl<'a> Renderer<'a> {
         let mut page = page;
         let bodies = take_section_bodies(&mut page);
         let html = self.render_template(template, &site, &page, chapters, &lang.code)?;
-        let html = splice_section_bodies(html, bodies);
+        let mut html = splice_section_bodies(html, bodies);
+        // Every page is held until the site is written: drop the slack the
+        // template engine's growing buffer left (up to half of it).
+        html.shrink_to_fit();
         Ok(OutputFile {
             path: format!("{path}index.html"),
             bytes: html.into_bytes(),
