@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use nianbao::{Diagnostics, Error};
+use nianbao::Error;
 
 use super::diagnostics::render_json;
 use super::{Common, fail, print_diagnostics};
@@ -30,47 +30,32 @@ pub enum Format {
     Json,
 }
 
-/// Runs `check`.
+/// Runs `check`. Content problems go to stderr for people or, as JSON,
+/// to stdout; other failures (an unreadable folder) to stderr either way.
 pub fn run(args: CheckArgs) -> ExitCode {
     let root = &args.common.root;
-    let result = nianbao::check(&args.common.options(args.strict, false));
-    if args.format == Format::Json {
-        return print_json(result);
-    }
-    match result {
-        Ok(warnings) => {
-            print_diagnostics(&warnings, root);
-            eprintln!(
-                "check passed: 0 errors, {} warning(s)",
-                warnings.warning_count()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(Error::Content(diags)) => {
+    let (diags, code) = match nianbao::check(&args.common.options(args.strict, false)) {
+        Ok(warnings) => (warnings, ExitCode::SUCCESS),
+        Err(Error::Content(diags)) => (diags, ExitCode::from(1)),
+        Err(err) => return fail(err, root),
+    };
+    match args.format {
+        Format::Json => println!("{}", render_json(&diags)),
+        Format::Human => {
             print_diagnostics(&diags, root);
-            eprintln!(
-                "check failed: {} error(s), {} warning(s)",
-                diags.error_count(),
-                diags.warning_count()
-            );
-            ExitCode::from(1)
+            if diags.has_errors() {
+                eprintln!(
+                    "check failed: {} error(s), {} warning(s)",
+                    diags.error_count(),
+                    diags.warning_count()
+                );
+            } else {
+                eprintln!(
+                    "check passed: 0 errors, {} warning(s)",
+                    diags.warning_count()
+                );
+            }
         }
-        Err(err) => fail(err, root),
     }
-}
-
-/// JSON on stdout for content problems; other failures (a usage error, an
-/// unreadable folder) still go to stderr with their exit code.
-fn print_json(result: Result<Diagnostics, Error>) -> ExitCode {
-    match result {
-        Ok(warnings) => {
-            println!("{}", render_json(&warnings));
-            ExitCode::SUCCESS
-        }
-        Err(Error::Content(diags)) => {
-            println!("{}", render_json(&diags));
-            ExitCode::from(1)
-        }
-        Err(err) => fail(err, std::path::Path::new(".")),
-    }
+    code
 }
