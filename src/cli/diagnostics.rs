@@ -81,7 +81,11 @@ impl<'a> Sources<'a> {
         let root = self.root;
         let files = &mut self.files;
         let id = *self.ids.entry(file.to_path_buf()).or_insert_with(|| {
-            let bytes = std::fs::read(root.join(file)).ok()?;
+            // Only a file of the report, bounded: a diagnostic may be about a FIFO.
+            let boundary = nianbao::load::fsguard::Boundary::new(root);
+            let bytes = boundary
+                .read(&root.join(file), nianbao::load::discover::MAX_FILE_BYTES)
+                .ok()?;
             let text = String::from_utf8_lossy(&bytes).into_owned();
             Some(files.add(file.display().to_string(), text))
         });

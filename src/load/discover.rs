@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
+use crate::load::fsguard::{Boundary, Kind, Refusal};
 use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
 use crate::model::lang::is_valid_code;
 
@@ -77,7 +78,7 @@ pub struct MetricsSource {
 }
 
 /// Everything read from `content/`, not yet validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RawSite {
     /// `report.yaml`: path, text and content.
     pub report: Option<(PathBuf, String, RawReport)>,
@@ -100,10 +101,21 @@ pub struct RawSite {
 /// Reads the report folder under `root`. Problems are collected, not fatal:
 /// as much as possible is read so every problem is reported at once.
 pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
+    let boundary = Boundary::new(root);
     let mut diags = Diagnostics::new();
     let content = root.join("content");
+    if let Err(
+        refusal @ (Refusal::Outside { .. }
+        | Refusal::Dangling { .. }
+        | Refusal::Special(_)
+        | Refusal::Loop),
+    ) = boundary.kind(&content)
+    {
+        diags.push(refusal.diagnostic(Path::new("content")));
+        return (RawSite::default(), diags);
+    }
     let report_path = content.join("report.yaml");
-    let report = read_text(root, &report_path, &mut diags).and_then(|text| {
+    let report = read_text(&boundary, &report_path, &mut diags).and_then(|text| {
         let file = relative(root, &report_path);
         match yaml::parse::<RawReport>(&text, &file, 0) {
             Ok(raw) => Some((file, text, raw)),
@@ -116,9 +128,10 @@ pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
     let languages: Option<Vec<String>> = report.as_ref().map(|(_, _, r)| r.languages.clone());
     let mut walker = Walker {
         root,
+        boundary: &boundary,
         languages: languages.as_deref(),
         diags,
-        parsed: parse_pages(root, &content),
+        parsed: parse_pages(&boundary, &content),
         broken_pages: Vec::new(),
     };
     let mut site = walker.content(&content, report);
@@ -128,6 +141,7 @@ pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
 
 struct Walker<'a> {
     root: &'a Path,
+    boundary: &'a Boundary,
     languages: Option<&'a [String]>,
     diags: Diagnostics,
     /// Markdown files read and parsed up front, in parallel.
@@ -138,7 +152,10 @@ struct Walker<'a> {
 
 /// Reads and parses every Markdown file below `content` in parallel: most
 /// of loading is this, and files do not depend on each other.
-fn parse_pages(root: &Path, content: &Path) -> HashMap<PathBuf, (Option<Page>, Diagnostics)> {
+fn parse_pages(
+    boundary: &Boundary,
+    content: &Path,
+) -> HashMap<PathBuf, (Option<Page>, Diagnostics)> {
     let paths: Vec<PathBuf> = WalkDir::new(content)
         .into_iter()
         .filter_map(Result::ok)
@@ -149,19 +166,19 @@ fn parse_pages(root: &Path, content: &Path) -> HashMap<PathBuf, (Option<Page>, D
     paths
         .into_par_iter()
         .map(|path| {
-            let parsed = parse_page(root, &path);
+            let parsed = parse_page(boundary, &path);
             (path, parsed)
         })
         .collect()
 }
 
 /// Reads one Markdown file and parses its front matter.
-pub fn parse_page(root: &Path, path: &Path) -> (Option<Page>, Diagnostics) {
+pub fn parse_page(boundary: &Boundary, path: &Path) -> (Option<Page>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let Some(text) = read_text(root, path, &mut diags) else {
+    let Some(text) = read_text(boundary, path, &mut diags) else {
         return (None, diags);
     };
-    let file = relative(root, path);
+    let file = boundary.relative(path);
     let split = match frontmatter::split(&text, &file) {
         Ok(split) => split,
         Err(d) => {
@@ -204,12 +221,12 @@ impl Walker<'_> {
             broken_pages: Vec::new(),
         };
         let mut chapter_dirs = Vec::new();
-        for entry in sorted_entries(content, &mut self.diags, self.root) {
+        for (entry, kind) in self.sorted_entries(content) {
             let name = file_name(&entry);
-            if is_ignored(&name) || name == "report.yaml" {
+            if name == "report.yaml" {
                 continue;
             }
-            if entry.is_dir() {
+            if kind == Kind::Dir {
                 if name == "assets" {
                     site.assets = self.files_below(&entry);
                 } else {
@@ -273,12 +290,9 @@ impl Walker<'_> {
             files: Vec::new(),
         };
         let mut sections: BTreeMap<(u64, String), RawSection> = BTreeMap::new();
-        for entry in sorted_entries(dir, &mut self.diags, self.root) {
+        for (entry, kind) in self.sorted_entries(dir) {
             let name = file_name(&entry);
-            if is_ignored(&name) {
-                continue;
-            }
-            if entry.is_dir() {
+            if kind == Kind::Dir {
                 let below = self.files_below(&entry);
                 let sub = PathBuf::from(&name);
                 chapter
@@ -328,7 +342,7 @@ impl Walker<'_> {
     }
 
     fn metrics_file(&mut self, path: &Path) -> Option<MetricsSource> {
-        let text = read_text(self.root, path, &mut self.diags)?;
+        let text = read_text(self.boundary, path, &mut self.diags)?;
         let file = relative(self.root, path);
         match yaml::parse::<RawMetricsFile>(&text, &file, 0) {
             Ok(raw) => Some(MetricsSource { file, text, raw }),
@@ -386,7 +400,7 @@ impl Walker<'_> {
         let (page, diags) = self
             .parsed
             .remove(path)
-            .unwrap_or_else(|| parse_page(self.root, path));
+            .unwrap_or_else(|| parse_page(self.boundary, path));
         self.diags.extend(diags);
         page
     }
@@ -407,37 +421,43 @@ impl Walker<'_> {
         None
     }
 
+    /// Files to copy below `dir`; links that leave the report and special
+    /// files are reported, not copied.
     fn files_below(&mut self, dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-        let mut files = Vec::new();
-        for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let Ok(rel) = e.path().strip_prefix(dir) else {
-                        continue;
-                    };
-                    if rel
-                        .components()
-                        .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
-                    {
-                        continue;
-                    }
-                    files.push((e.path().to_path_buf(), rel.to_path_buf()));
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                    self.diags.push(Diagnostic::error(
-                        relative(self.root, &path),
-                        0,
-                        0,
-                        err.to_string(),
-                    ));
-                }
-            }
-        }
+        let (files, problems) = self.boundary.files_below(dir, is_ignored);
+        self.diags.extend(problems);
         files
+    }
+
+    /// The entries of `dir` that are content, in name order, each a file or
+    /// a folder inside the report; hidden files and editor leftovers are
+    /// skipped, and links that leave the report or special files reported.
+    fn sorted_entries(&mut self, dir: &Path) -> Vec<(PathBuf, Kind)> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                let msg = format!("cannot read folder: {err}");
+                self.diags
+                    .push(Diagnostic::error(relative(self.root, dir), 0, 0, msg));
+                return Vec::new();
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| !is_ignored(&file_name(p)))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| match self.boundary.kind(&path) {
+                Ok(kind) => Some((path, kind)),
+                Err(refusal) => {
+                    self.diags
+                        .push(refusal.diagnostic(&self.boundary.relative(&path)));
+                    None
+                }
+            })
+            .collect()
     }
 
     fn warn(&mut self, path: &Path, message: &str, hint: &str) {
@@ -446,34 +466,24 @@ impl Walker<'_> {
     }
 }
 
-/// Reads a file as UTF-8, reporting a missing, huge or non-UTF-8 file.
-pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let file = relative(root, path);
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
-        Err(err) => {
-            let message = if err.kind() == std::io::ErrorKind::NotFound {
-                "file not found: a report folder needs content/report.yaml".to_string()
-            } else {
-                format!("cannot read: {err}")
-            };
+/// Reads a file of the report as UTF-8, reporting a missing, huge,
+/// special, outside or non-UTF-8 file.
+pub fn read_text(boundary: &Boundary, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let file = boundary.relative(path);
+    let bytes = match boundary.read(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(Refusal::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            let message = "file not found: a report folder needs content/report.yaml";
             diags.push(Diagnostic::error(file, 0, 0, message));
             return None;
         }
-    };
-    if size > MAX_FILE_BYTES {
-        let msg = format!(
-            "file is {:.1} MiB; the limit is {} MiB",
-            size as f64 / 1048576.0,
-            MAX_FILE_BYTES / 1048576
-        );
-        diags.push(Diagnostic::error(file, 0, 0, msg).with_hint("split it into several sections"));
-        return None;
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            diags.push(Diagnostic::error(file, 0, 0, format!("cannot read: {err}")));
+        Err(refusal @ Refusal::TooLarge { .. }) => {
+            let hint = "split it into several sections";
+            diags.push(refusal.diagnostic(&file).with_hint(hint));
+            return None;
+        }
+        Err(refusal) => {
+            diags.push(refusal.diagnostic(&file));
             return None;
         }
     };
@@ -495,26 +505,6 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
 /// `path` relative to `root`, for messages.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-fn sorted_entries(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
-    match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            let mut paths: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            paths
-        }
-        Err(err) => {
-            diags.push(Diagnostic::error(
-                relative(root, dir),
-                0,
-                0,
-                format!("cannot read folder: {err}"),
-            ));
-            Vec::new()
-        }
-    }
 }
 
 fn file_name(path: &Path) -> String {

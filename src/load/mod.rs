@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod frontmatter;
+pub mod fsguard;
 pub mod locate;
 pub mod yaml;
 

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::load::discover::{is_ignored, relative};
+use crate::load::discover::{MAX_FILE_BYTES, is_ignored, relative};
+use crate::load::fsguard::{Boundary, Kind, Refusal};
 use crate::load::yaml;
 use crate::model::number::NumberWords;
 use crate::render::charts::ChartStyle;
@@ -158,59 +159,39 @@ pub fn load(
     })
 }
 
+/// Theme files are read whole and kept in memory (fonts included); a theme
+/// never needs more per file.
+const MAX_THEME_FILE_BYTES: u64 = 4 * MAX_FILE_BYTES;
+
 fn overlay(
     files: &mut BTreeMap<String, ThemeFile>,
     root: &Path,
     dir: &Path,
     diags: &mut Diagnostics,
 ) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                diags.push(Diagnostic::error(
-                    relative(root, dir),
-                    0,
-                    0,
-                    err.to_string(),
-                ));
-                continue;
-            }
-        };
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        if !entry.file_type().is_file()
-            || rel
-                .components()
-                .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
-        {
-            continue;
+    let boundary = Boundary::new(root);
+    match boundary.kind(dir) {
+        Ok(Kind::Dir) => {}
+        Err(Refusal::Io(_)) | Ok(Kind::File) => return,
+        Err(refusal) => {
+            diags.push(refusal.diagnostic(&relative(root, dir)));
+            return;
         }
+    }
+    let (found, problems) = boundary.files_below(dir, is_ignored);
+    diags.extend(problems);
+    for (path, rel) in found {
         let key = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        match std::fs::read(entry.path()) {
+        match boundary.read(&path, MAX_THEME_FILE_BYTES) {
             Ok(bytes) => {
-                files.insert(
-                    key,
-                    ThemeFile {
-                        origin: relative(root, entry.path()),
-                        bytes,
-                    },
-                );
+                let origin = relative(root, &path);
+                files.insert(key, ThemeFile { origin, bytes });
             }
-            Err(err) => diags.push(Diagnostic::error(
-                relative(root, entry.path()),
-                0,
-                0,
-                format!("cannot read: {err}"),
-            )),
+            Err(refusal) => diags.push(refusal.diagnostic(&relative(root, &path))),
         }
     }
 }

@@ -160,10 +160,9 @@ impl LiveSite {
         let mut edits = Vec::new();
         for path in changed {
             let location = cache.sections.get(&normalize(path))?.clone();
-            let (page, parse_diags) = crate::load::discover::parse_page(
-                &self.options.root,
-                &self.options.root.join(path),
-            );
+            let boundary = crate::load::fsguard::Boundary::new(&self.options.root);
+            let (page, parse_diags) =
+                crate::load::discover::parse_page(&boundary, &self.options.root.join(path));
             // Front-matter problems and drafts go through the full pipeline.
             let page = page.filter(|p| !p.front.draft && parse_diags.is_empty())?;
             edits.push((location, page));
