@@ -17,6 +17,16 @@ use crate::model::lang::is_valid_code;
 /// and reading it would only stall the build.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Top-level output folders the site itself uses, so no chapter may have
+/// them as its slug, with what each is for.
+pub const RESERVED_SLUGS: &[(&str, &str)] = &[
+    ("print", "for the whole-report page"),
+    ("assets", "for content/assets/ and the theme's files"),
+    ("charts", "for the chart images"),
+    ("data", "for data downloads"),
+    ("__nianbao", "for the live preview of `nianbao serve`"),
+];
+
 /// A Markdown file with its parsed front matter.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -282,6 +292,15 @@ impl Walker<'_> {
     ) -> Option<RawChapter> {
         let name = file_name(dir);
         let slug = self.slug_of(dir, &name)?;
+        if let Some(use_) = self.reserved_use(&slug) {
+            let msg = format!(
+                "chapter folder `{name}` would be published at `{slug}/`, which the site uses {use_}"
+            );
+            let hint = format!("rename the folder, e.g. `{name}-report`");
+            self.diags
+                .push(Diagnostic::error(relative(self.root, dir), 0, 0, msg).with_hint(hint));
+            return None;
+        }
         let mut chapter = RawChapter {
             dir: relative(self.root, dir),
             slug,
@@ -339,6 +358,23 @@ impl Walker<'_> {
             );
         }
         Some(chapter)
+    }
+
+    /// What the site uses a top-level folder named `slug` for, when it is
+    /// not free for a chapter.
+    fn reserved_use(&self, slug: &str) -> Option<String> {
+        let language = self
+            .languages
+            .unwrap_or_default()
+            .iter()
+            .find(|code| code.eq_ignore_ascii_case(slug));
+        if let Some(code) = language {
+            return Some(format!("for the pages in language `{code}`"));
+        }
+        RESERVED_SLUGS
+            .iter()
+            .find(|(name, _)| *name == slug)
+            .map(|(_, use_)| (*use_).to_string())
     }
 
     fn metrics_file(&mut self, path: &Path) -> Option<MetricsSource> {

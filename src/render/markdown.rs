@@ -198,7 +198,8 @@ fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<
 
 /// Renders a one-line Markdown string (a summary from front matter) to
 /// inline HTML. Unlike a body, it is not trusted with raw HTML: tags in it
-/// are shown as written.
+/// are shown as written, and links or images whose URL could run script
+/// (anything but http, https, mailto and relative URLs) keep only their text.
 pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(text, options())
         .map(|event| match event {
@@ -206,6 +207,7 @@ pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
             other => other,
         })
         .collect();
+    let events = without_unsafe_links(events);
     let events: Vec<Event<'_>> = TextMergeStream::new(events.into_iter()).collect();
     let html = render_events(events, text.len(), ctx).html;
     let trimmed = html.trim();
@@ -214,6 +216,112 @@ pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
         .and_then(|h| h.strip_suffix("</p>"))
         .unwrap_or(trimmed)
         .to_string()
+}
+
+/// Drops the tags of links and images with an unsafe URL, keeping their
+/// text (an image's text is its alt text).
+fn without_unsafe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut dropped = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let unsafe_url = !is_safe_url(dest_url);
+                dropped.push(unsafe_url);
+                if unsafe_url {
+                    continue;
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => {
+                continue;
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
+}
+
+/// The scheme of a URL as a browser reads it (tabs, newlines and control
+/// characters ignored, case folded), or `None` for a relative URL.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    cleaned[end..]
+        .starts_with(':')
+        .then(|| cleaned[..end].to_ascii_lowercase())
+}
+
+/// True for URLs a field that is not a trusted body may link to: http,
+/// https, mailto and relative URLs.
+pub fn is_safe_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| matches!(s.as_str(), "http" | "https" | "mailto"))
+}
+
+/// True for URLs that run script or smuggle a document when followed:
+/// `javascript:`, `vbscript:` and `data:`.
+pub fn is_script_url(url: &str) -> bool {
+    url_scheme(url).is_some_and(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data"))
+}
+
+/// Links and images in `text` (Markdown) whose URL `fails`, with the
+/// byte offset of the link in `text`. Raw HTML attributes (`href=`, `src=`)
+/// count as links too.
+pub fn links_where(text: &str, fails: impl Fn(&str) -> bool) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if fails(&dest_url) =>
+            {
+                found.push((range.start, dest_url.to_string()));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                for (at, url) in html_urls(&raw) {
+                    if fails(url) {
+                        found.push((range.start + at, url.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The values of `href` and `src` attributes in a piece of raw HTML, with
+/// their offsets.
+fn html_urls(raw: &str) -> Vec<(usize, &str)> {
+    let lower = raw.to_ascii_lowercase();
+    let mut urls = Vec::new();
+    for attr in ["href", "src"] {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(attr) {
+            let name_end = from + found + attr.len();
+            from = name_end;
+            let rest = &raw[name_end..];
+            let Some(value) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim_start();
+            let start = raw.len() - value.len();
+            let (quote, value) = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => (Some(q), &value[1..]),
+                _ => (None, value),
+            };
+            let end = match quote {
+                Some(q) => value.find(q).unwrap_or(value.len()),
+                None => value
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(value.len()),
+            };
+            urls.push((start, &value[..end]));
+        }
+    }
+    urls
 }
 
 /// True for characters between which Chinese and Japanese put no space:
@@ -635,6 +743,65 @@ mod tests {
             table_label: "Table",
         };
         render(body, &mut ctx)
+    }
+
+    fn render_summary(text: &str) -> String {
+        let metric = |_: &str, _: Option<&str>| None;
+        let figure = |_: &str, _: &str| None;
+        let (mut ids, mut anchors) = (Ids::default(), BTreeMap::new());
+        let mut ctx = Context {
+            metric: &metric,
+            figure: &figure,
+            id_prefix: "summary",
+            ids: &mut ids,
+            min_heading: 3,
+            anchors: &mut anchors,
+            link_base: "",
+            table_label: "Table",
+        };
+        render_inline(text, &mut ctx)
+    }
+
+    #[test]
+    fn summaries_keep_only_safe_links() {
+        for text in [
+            "[s](javascript:alert(3))",
+            "[s](JavaScript:alert(3))",
+            "[s](java\tscript:alert(3))",
+            "[s](jav&#x61;script:alert(3))",
+            "[s](vbscript:x)",
+            "[s](data:text/html;base64,PHNjcmlwdD4=)",
+            "<javascript:alert(3)>",
+            "![s](javascript:alert(3))",
+            "[s][r]\n\n[r]: javascript:alert(3)",
+        ] {
+            let html = render_summary(text);
+            let lower = html.to_ascii_lowercase();
+            assert!(
+                !lower.contains("href") && !lower.contains("src="),
+                "{text} → {html}"
+            );
+        }
+        assert_eq!(
+            render_summary("[a](https://x.org) [b](mailto:a@b.c) [c](../d/)"),
+            "<a href=\"https://x.org\">a</a> <a href=\"mailto:a@b.c\">b</a> <a href=\"../d/\">c</a>"
+        );
+        assert_eq!(render_summary("[s](javascript:x)"), "s");
+    }
+
+    #[test]
+    fn url_schemes_as_a_browser_reads_them() {
+        assert_eq!(url_scheme(" Java\tScript:x").as_deref(), Some("javascript"));
+        assert_eq!(url_scheme("a/b:c"), None);
+        assert_eq!(url_scheme("#x:y"), None);
+        assert!(is_script_url("DATA:text/html,x"));
+        assert!(!is_script_url("https://x.org/data:"));
+        let found = links_where(
+            "x <a href = 'javascript:1'>y</a> [z](vbscript:2) ![i](ok.png)",
+            is_script_url,
+        );
+        let urls: Vec<_> = found.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["javascript:1", "vbscript:2"]);
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::discover::Page;
@@ -188,7 +188,7 @@ pub fn render_with_options(
     }
     site.files.push(renderer.sitemap());
     site.files.push(renderer.robots());
-    site.copies = renderer.copies();
+    site.copies = renderer.copies(&site.files, &mut diags);
     diags.sort();
     (site, diags)
 }
@@ -299,25 +299,44 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn copies(&self) -> Vec<(PathBuf, String)> {
-        let mut copies: Vec<(PathBuf, String)> = self
+    /// Files copied as they are: content/assets/ and each chapter's files
+    /// (next to the chapter page in every language). A file that would
+    /// replace a generated one is an error naming both, not a silent swap.
+    fn copies(&self, generated: &[OutputFile], diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
+        let mut planned: Vec<(&PathBuf, PathBuf, String)> = self
             .report
             .assets
             .iter()
-            .map(|(src, rel)| (src.clone(), format!("assets/{}", slash_path(rel))))
+            .map(|(src, rel)| {
+                let file = Path::new("content/assets").join(rel);
+                (src, file, format!("assets/{}", slash_path(rel)))
+            })
             .collect();
         for chapter in &self.report.chapters {
             for lang in &self.report.languages {
                 let dir = page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug));
-                copies.extend(
-                    chapter
-                        .files
-                        .iter()
-                        .map(|(src, rel)| (src.clone(), format!("{dir}{}", slash_path(rel)))),
-                );
+                planned.extend(chapter.files.iter().map(|(src, rel)| {
+                    (
+                        src,
+                        chapter.dir.join(rel),
+                        format!("{dir}{}", slash_path(rel)),
+                    )
+                }));
             }
         }
-        copies
+        let generated: HashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
+        let mut reported = HashSet::new();
+        for (_, file, dest) in &planned {
+            if generated.contains(dest.as_str()) && reported.insert(file.clone()) {
+                let msg = format!("this file would replace the generated `{dest}`");
+                let hint = "rename or remove it; nianbao writes that file itself";
+                diags.push(Diagnostic::error(file, 0, 0, msg).with_hint(hint));
+            }
+        }
+        planned
+            .into_iter()
+            .map(|(src, _, dest)| (src.clone(), dest))
+            .collect()
     }
 
     fn table_labels(&self, lang: &str) -> TableLabels {
@@ -1183,7 +1202,41 @@ pub fn check_page_references(
             RefKind::Unknown => {}
         }
     }
+    check_page_urls(page, diags);
     (metrics, charts)
+}
+
+/// A summary is not trusted with script: its links may only go to http(s),
+/// mailto or relative URLs (others are dropped when rendering). A body is
+/// the author's own HTML, but a script URL in it is most likely pasted in
+/// by mistake, so it is worth a warning.
+fn check_page_urls(page: &Page, diags: &mut Diagnostics) {
+    if let Some(summary) = &page.front.summary {
+        // A quoted summary with escapes is not in the file as written:
+        // point at its key then.
+        let base = page.text.find(summary.as_str());
+        for (offset, url) in markdown::links_where(summary, |u| !markdown::is_safe_url(u)) {
+            let (line, col) = match base {
+                Some(base) => line_col(&page.text, base + offset),
+                None => crate::load::locate::key(&page.text, "summary", 0),
+            };
+            let msg = format!("`{url}` is not allowed in a summary; it is shown as plain text");
+            let hint = "link to an http(s), mailto or relative URL";
+            diags.push(Diagnostic::error(&page.file, line, col, msg).with_hint(hint));
+        }
+    }
+    let body = page.body();
+    let lower = body.to_ascii_lowercase();
+    // Parsing every body again is not free; most have no such URL at all.
+    if !["script:", "data:"].iter().any(|s| lower.contains(s)) {
+        return;
+    }
+    for (offset, url) in markdown::links_where(body, markdown::is_script_url) {
+        let (line, col) = line_col(&page.text, page.body_offset + offset);
+        let msg = format!("`{url}` runs script or embeds a document when followed");
+        let hint = "link to an http(s), mailto or relative URL";
+        diags.push(Diagnostic::warning(&page.file, line, col, msg).with_hint(hint));
+    }
 }
 
 /// Every page of the report: home, chapter indexes and sections, in
