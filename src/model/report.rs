@@ -189,10 +189,10 @@ pub fn build(
         description,
         base_url,
         domain,
-        theme: report
-            .theme
-            .clone()
-            .unwrap_or_else(|| "default".to_string()),
+        theme: report.theme.as_deref().map_or_else(
+            || "default".to_string(),
+            |t| theme_name(t, &file, &text, diags),
+        ),
         highlights: report.highlights.clone(),
         home,
         chapters,
@@ -251,6 +251,26 @@ fn base_url(value: Option<&str>, file: &PathBuf, text: &str, diags: &mut Diagnos
         diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
         BaseUrl::default()
     })
+}
+
+/// Validates `theme:`: the name of a folder in `themes/`, never a path
+/// (a theme is read from inside the report folder only).
+fn theme_name(value: &str, file: &PathBuf, text: &str, diags: &mut Diagnostics) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with('.')
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !plain {
+        let (line, col) = locate::key(text, "theme", 0);
+        let msg = format!("`theme: {value}` is not the name of a folder in themes/");
+        let hint =
+            "write the folder's name only, for example `theme: corporate` for themes/corporate/";
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+        // The default theme, so the error is not followed by one about the path.
+        return "default".to_string();
+    }
+    value.to_string()
 }
 
 /// Validates `domain:`: a host name without scheme or path. A base_url on
