@@ -312,3 +312,16 @@ fn chapter_titles_and_templates_rebuild_every_page() {
     });
     eventually(&server, "/", |b| b.contains("theme-edit-marker"));
 }
+
+#[test]
+#[cfg(unix)]
+fn a_link_to_the_whole_machine_is_neither_watched_nor_served() {
+    let site = Site::fixture("bilingual");
+    std::os::unix::fs::symlink("/", site.root().join("content/assets/root")).unwrap();
+    let server = Server::start(&site);
+    // Watching through the link would walk the whole file system first.
+    let (_, body) = server.get("/");
+    assert!(body.contains("outside the report folder"), "{body}");
+    let (_, body) = server.get("/assets/root/etc/passwd");
+    assert!(!body.contains("root:x:0:0"), "{body}");
+}

@@ -235,10 +235,12 @@ impl Boundary {
                     let path = err
                         .path()
                         .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                    let refusal = if err.loop_ancestor().is_some() {
-                        Refusal::Loop
-                    } else {
-                        err.into_io_error().map_or(Refusal::Loop, Refusal::from)
+                    // A link to an ancestor is a loop to walkdir; when the
+                    // ancestor is outside the report, that is the news.
+                    let refusal = match self.resolve(&path) {
+                        Err(outside @ Refusal::Outside { .. }) => outside,
+                        _ if err.loop_ancestor().is_some() => Refusal::Loop,
+                        _ => err.into_io_error().map_or(Refusal::Loop, Refusal::from),
                     };
                     problems.push(refusal.diagnostic(&self.relative(&path)));
                 }

@@ -22,9 +22,15 @@ pub fn start(
 ) -> Result<(), crate::Error> {
     let root = live.options().root.clone();
     let (tx, rx) = channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })
+    // Never follow symlinks: one to `/` would have the watcher walk the
+    // whole machine (the build refuses links that leave the report anyway).
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(
+        move |event| {
+            let _ = tx.send(event);
+        },
+        config,
+    )
     .map_err(|e| watch_error(&root, e))?;
     // The root itself, so a `themes/` folder created later is noticed.
     watcher
