@@ -92,23 +92,117 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-/// A `file://` URL for an absolute path, percent-encoding what a URL
-/// cannot hold (spaces, `#`, non-ASCII).
-pub fn file_url(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut url = String::from("file://");
-    if !text.starts_with('/') {
-        url.push('/');
+/// The staged folder served on loopback while it is printed. A page
+/// opened from `file://` may embed any file of the machine (an
+/// `<iframe src="/etc/passwd">` in a section body would print it); a page
+/// from `http://127.0.0.1` can reach only what this server answers: the
+/// files of the staged site.
+struct Loopback {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Loopback {
+    fn start(dir: &Path) -> Result<Self, Error> {
+        let bind_error = |e| Error::io(Path::new("127.0.0.1"), e);
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(bind_error)?;
+        listener.set_nonblocking(true).map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let dir = dir.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("nianbao-pdf-server".into())
+            .spawn(move || serve_staged(listener, dir, stopped))
+            .map_err(bind_error)?;
+        Ok(Self {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
-                url.push(char::from(byte));
-            }
-            _ => url.push_str(&format!("%{byte:02X}")),
+
+    /// The URL of a folder of the staged site (`en/print/`).
+    fn url(&self, folder: &str) -> String {
+        let path = percent_encoding::utf8_percent_encode(folder, URL_PATH);
+        format!("http://{}/{path}", self.addr)
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
-    url
+}
+
+/// What a URL path may not hold as it is (besides controls and non-ASCII).
+const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Runs the loopback server on its own small runtime until `stopped`.
+fn serve_staged(
+    listener: std::net::TcpListener,
+    dir: PathBuf,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    runtime.block_on(async move {
+        let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+            return;
+        };
+        let boundary = std::sync::Arc::new(crate::load::fsguard::Boundary::new(&dir));
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let boundary = boundary.clone();
+            async move { staged_file(&boundary, uri.path()) }
+        });
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+}
+
+/// A file of the staged site, or 404.
+fn staged_file(
+    boundary: &crate::load::fsguard::Boundary,
+    url_path: &str,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let Some(mut rel) = crate::serve::resolve_path(url_path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    match boundary.read(&boundary.root().join(&rel), u64::MAX / 2) {
+        Ok(bytes) => (
+            [(header::CONTENT_TYPE, crate::serve::content_type(&rel))],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// A fresh browser profile folder, removed when dropped.
@@ -135,9 +229,9 @@ impl Drop for Profile {
     }
 }
 
-/// Prints the page `html` (a file) to `pdf` with `chromium`: A4 per the
-/// page's print stylesheet, no browser header or footer.
-pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
+/// Prints the page at `url` to `pdf` with `chromium`: A4 per the page's
+/// print stylesheet, no browser header or footer.
+fn print_to_pdf(chromium: &Path, url: &str, pdf: &Path) -> Result<(), Error> {
     let profile = Profile::new()?;
     let log_path = profile.path().join("chromium.log");
     let log = fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
@@ -160,7 +254,7 @@ pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path) -> Result<(), Erro
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(file_url(html))
+        .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
@@ -180,7 +274,7 @@ pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path) -> Result<(), Erro
                 return Err(Error::Tool(format!(
                     "{} did not finish printing {} within {} s",
                     chromium.display(),
-                    html.display(),
+                    url,
                     TIMEOUT.as_secs()
                 )));
             }
@@ -198,7 +292,7 @@ pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path) -> Result<(), Erro
     Err(Error::Tool(format!(
         "{} could not print {} to PDF ({}){}{}",
         chromium.display(),
-        html.display(),
+        url,
         if status.success() {
             "it wrote no PDF".to_string()
         } else {
@@ -217,15 +311,15 @@ pub fn print_all(
     dir: &Path,
     pages: &[(String, String)],
 ) -> Result<Vec<String>, Error> {
+    let server = Loopback::start(dir)?;
     let mut written = Vec::new();
     for (lang, page) in pages {
-        let html = dir.join(page).join("index.html");
         let rel = crate::render::site::pdf_path(lang);
         let pdf = dir.join(&rel);
         if let Some(parent) = pdf.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        print_to_pdf(chromium, &html, &pdf)?;
+        print_to_pdf(chromium, &server.url(page), &pdf)?;
         written.push(rel);
     }
     Ok(written)
@@ -236,11 +330,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_urls_are_encoded() {
-        assert_eq!(
-            file_url(Path::new("/tmp/a b/报告#1/index.html")),
-            "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A%231/index.html"
+    fn the_loopback_server_answers_only_the_staged_site() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("en/print")).unwrap();
+        std::fs::write(dir.path().join("en/print/index.html"), "<p>page</p>").unwrap();
+        let server = Loopback::start(dir.path()).unwrap();
+        assert!(server.url("en/print/").ends_with("/en/print/"));
+        let get = |path: &str| {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            response
+        };
+        let page = get("/en/print/");
+        assert!(
+            page.starts_with("HTTP/1.1 200") && page.contains("<p>page</p>"),
+            "{page}"
         );
+        for path in [
+            "/etc/passwd",
+            "/../../etc/passwd",
+            "/%2e%2e/%2e%2e/etc/passwd",
+        ] {
+            assert!(get(path).starts_with("HTTP/1.1 404"), "{path}");
+        }
     }
 
     #[test]

@@ -282,7 +282,8 @@ fn error_page(errors: &[String], version: u64) -> String {
     inject(page, Some(errors), version)
 }
 
-fn content_type(path: &str) -> &'static str {
+/// The Content-Type for a file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
