@@ -6,13 +6,16 @@
 //! previous tip (on the remote when one is given, so a fresh clone in CI
 //! continues the history) is the parent; the first publish is an orphan.
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::{BranchOutcome, BranchTarget, Changes, SiteFiles};
 use crate::error::Error;
 use crate::output::MARKER;
+use crate::output::stage::{Contents, open_source};
 
 /// Commits `files` as the whole content of the target branch and pushes it.
 pub(super) fn publish(
@@ -319,28 +322,88 @@ struct Commit<'a> {
     parent: Option<&'a str>,
 }
 
-/// The fast-import stream: one commit whose tree is exactly `files`.
+/// The fast-import stream: one blob per file copied from content/ (read
+/// once, however many paths publish it), then one commit whose tree is
+/// exactly `files`.
 fn write_stream(
     mut w: impl Write,
     commit: &Commit<'_>,
     files: &SiteFiles<'_>,
 ) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Git(format!("writing to git fast-import failed: {e}"));
-    writeln!(w, "commit {}", commit.refname).map_err(io)?;
-    writeln!(w, "author {}", commit.author).map_err(io)?;
-    writeln!(w, "committer {}", commit.committer).map_err(io)?;
-    data(&mut w, commit.message.as_bytes()).map_err(io)?;
+    let marks = write_blobs(&mut w, files)?;
+    writeln!(w, "commit {}", commit.refname).map_err(to_git)?;
+    writeln!(w, "author {}", commit.author).map_err(to_git)?;
+    writeln!(w, "committer {}", commit.committer).map_err(to_git)?;
+    data(&mut w, commit.message.as_bytes()).map_err(to_git)?;
     if let Some(parent) = commit.parent {
-        writeln!(w, "from {parent}").map_err(io)?;
+        writeln!(w, "from {parent}").map_err(to_git)?;
     }
-    writeln!(w, "deleteall").map_err(io)?;
+    writeln!(w, "deleteall").map_err(to_git)?;
     for (path, contents) in files {
-        let bytes = contents.read()?;
-        writeln!(w, "M 100644 inline {}", quote_path(path)).map_err(io)?;
-        data(&mut w, &bytes).map_err(io)?;
+        let path = quote_path(path);
+        match contents {
+            Contents::Bytes(bytes) => {
+                writeln!(w, "M 100644 inline {path}").map_err(to_git)?;
+                data(&mut w, bytes).map_err(to_git)?;
+            }
+            Contents::Copy(source) => {
+                let mark = marks.get(source).copied().unwrap_or_default();
+                writeln!(w, "M 100644 :{mark} {path}").map_err(to_git)?;
+            }
+        }
     }
-    writeln!(w, "done").map_err(io)?;
-    w.flush().map_err(io)
+    writeln!(w, "done").map_err(to_git)?;
+    w.flush().map_err(to_git)
+}
+
+fn to_git(e: std::io::Error) -> Error {
+    Error::Git(format!("writing to git fast-import failed: {e}"))
+}
+
+/// Writes each copied source once as a marked blob, streamed from disk
+/// with the length its metadata gives; returns the mark of each source.
+fn write_blobs<'a>(
+    w: &mut impl Write,
+    files: &SiteFiles<'a>,
+) -> Result<HashMap<&'a Path, usize>, Error> {
+    let mut marks = HashMap::new();
+    for contents in files.values() {
+        let Contents::Copy(source) = contents else {
+            continue;
+        };
+        if marks.contains_key(source) {
+            continue;
+        }
+        let mark = marks.len() + 1;
+        let (file, meta) = open_source(source)?;
+        writeln!(w, "blob\nmark :{mark}\ndata {}", meta.len()).map_err(to_git)?;
+        stream_exact(file, meta.len(), source, w)?;
+        writeln!(w).map_err(to_git)?;
+        marks.insert(*source, mark);
+    }
+    Ok(marks)
+}
+
+/// Copies exactly `len` bytes of `file` to `w`: fast-import was promised
+/// that many. A file that shrank meanwhile is an error naming it.
+fn stream_exact(mut file: File, len: u64, source: &Path, w: &mut impl Write) -> Result<(), Error> {
+    let mut left = len;
+    let mut buf = vec![0; 64 * 1024];
+    while left > 0 {
+        let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => {
+                let message = "it became shorter while being published; publish again";
+                return Err(Error::io(source, std::io::Error::other(message)));
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(source, e)),
+        };
+        w.write_all(&buf[..n]).map_err(to_git)?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 fn data(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
