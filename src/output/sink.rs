@@ -1,4 +1,5 @@
-//! The disk sink: temp folder + swap, a marker file, and the refusal rules.
+//! The disk sink: temp folder + swap, a marker file, the lock that keeps
+//! two runs out of the same folder, and the refusal rules.
 
 use std::fs;
 use std::io::ErrorKind;
