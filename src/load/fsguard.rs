@@ -157,13 +157,7 @@ impl Boundary {
     /// Opens a regular file inside the report, never blocking (a FIFO that
     /// appears between the check and the open is refused, not waited on).
     pub fn open(&self, path: &Path) -> Result<(File, Metadata), Refusal> {
-        let real = self.resolve(path)?;
-        let file = open_no_block(&real)?;
-        let meta = file.metadata()?;
-        match kind_of(&meta)? {
-            Kind::File => Ok((file, meta)),
-            Kind::Dir => Err(Refusal::Special("folder")),
-        }
+        open_regular(&self.resolve(path)?)
     }
 
     /// Reads a regular file inside the report, refusing more than `limit`
@@ -250,6 +244,26 @@ impl Boundary {
             problems.push(diagnostic);
         }
         (files, problems)
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file, never blocking
+/// and never following a symlink in its last component (resolve the path
+/// first to follow links deliberately). The type is checked on the opened
+/// file, so a FIFO that replaced a file after it was discovered is refused
+/// at once instead of waiting forever for a writer.
+pub fn open_regular(path: &Path) -> Result<(File, Metadata), Refusal> {
+    let file = open_no_block(path).map_err(|err| {
+        // O_NOFOLLOW says "loop" for any symlink: name it for what it is.
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => Refusal::Special("symlink"),
+            _ => Refusal::from(err),
+        }
+    })?;
+    let meta = file.metadata()?;
+    match kind_of(&meta)? {
+        Kind::File => Ok((file, meta)),
+        Kind::Dir => Err(Refusal::Special("folder")),
     }
 }
 

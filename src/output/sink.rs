@@ -1,7 +1,10 @@
-//! The disk sink: temp folder + swap, a marker file, and the refusal rules.
+//! The disk sink: temp folder + swap, a marker file, the lock that keeps
+//! two runs out of the same folder, and the refusal rules.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
@@ -17,18 +20,24 @@ pub const MARKER_TEXT: &[u8] =
 pub(crate) const TEMP_SUFFIX: &str = ".nianbao-tmp";
 /// Suffix of the hidden sibling the previous output is moved to while swapping.
 pub(crate) const OLD_SUFFIX: &str = ".nianbao-old";
+/// Suffix of the hidden sibling file locked while a run writes the folder.
+pub(crate) const LOCK_SUFFIX: &str = ".nianbao-lock";
 
 /// Refuses output folders that nianbao must not replace: the content
-/// folder or anything inside it, the site root or a parent of it, and a
-/// non-empty folder without the marker (unless `force`).
+/// folder or anything inside it, the site root or a parent of it, a folder
+/// that a link in content/ points into, a regular file, and a non-empty
+/// folder without the marker (unless `force`). Paths are compared as real
+/// paths, symlinks resolved, so a link cannot disguise any of them; a
+/// symlink given as the output is followed (its target is what gets
+/// replaced) and a link to nothing is refused.
 pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), Error> {
     let refuse = |reason: &str| Error::UnsafeOutput {
         path: output.to_path_buf(),
         reason: reason.to_string(),
     };
-    let root = absolute(root);
-    let out = absolute(output);
-    let content = root.join("content");
+    let out = real_output(output)?;
+    let root = real_or_absolute(root);
+    let content = real_or_absolute(&root.join("content"));
     if out.starts_with(&content) {
         return Err(refuse("it is or holds the content/ folder"));
     }
@@ -36,6 +45,19 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), E
         return Err(refuse(
             "it is the site folder or a parent of it; choose a folder such as ./output",
         ));
+    }
+    if content.starts_with(&out) {
+        // content/ is a symlink to a folder that `out` is or holds.
+        return Err(refuse(&format!(
+            "it holds the report's content/ folder ({}); choose a folder such as ./output",
+            content.display()
+        )));
+    }
+    if let Some(link) = link_into(&root, &content, &out) {
+        return Err(refuse(&format!(
+            "{} links into it, so replacing it would delete the report's own files; choose a folder such as ./output",
+            link.display()
+        )));
     }
     if out.join("content").join("report.yaml").exists() {
         return Err(refuse("it holds a report's content/ folder"));
@@ -45,11 +67,16 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), E
             "it holds a git repository (.git), which nianbao never replaces; to publish to a branch, use `nianbao publish --git-branch`",
         ));
     }
-    if force || !out.exists() {
+    if !out.exists() {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(refuse("it is a file, not a folder"));
+        return Err(refuse(
+            "it is a file, not a folder; remove it or choose another output folder",
+        ));
+    }
+    if force {
+        return Ok(());
     }
     let empty = fs::read_dir(&out)
         .map_err(|e| Error::io(&out, e))?
@@ -61,6 +88,87 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), E
     Err(refuse(
         "it is not empty and was not created by nianbao (no .nianbao-output marker); pass --force to replace it",
     ))
+}
+
+/// A symlink below `content` (as the report is read: links that stay in
+/// the report folder are followed) whose target is `out` or inside it, or
+/// a linked folder that holds `out`.
+fn link_into(root: &Path, content: &Path, out: &Path) -> Option<PathBuf> {
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| {
+            // Links that leave the report are never read, so never walked.
+            !e.path_is_symlink() || fs::canonicalize(e.path()).is_ok_and(|t| t.starts_with(root))
+        });
+    walker.filter_map(Result::ok).find_map(|entry| {
+        if !entry.path_is_symlink() {
+            return None;
+        }
+        let target = fs::canonicalize(entry.path()).ok()?;
+        let hit =
+            target.starts_with(out) || (entry.file_type().is_dir() && out.starts_with(&target));
+        hit.then(|| {
+            entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf()
+        })
+    })
+}
+
+/// The real path of an existing path; else the absolute one.
+fn real_or_absolute(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+}
+
+/// The real path of the output folder: symlinks resolved, also when it
+/// does not exist yet (its nearest existing ancestor is resolved and the
+/// rest appended). A symlink to nothing, as the output or on the way to
+/// it, is refused: renaming onto it would fail after staging, and what the
+/// author meant is unclear.
+pub fn real_output(output: &Path) -> Result<PathBuf, Error> {
+    let joined = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(Path::new("."), e))?
+            .join(output)
+    };
+    let parts: Vec<Component<'_>> = joined.components().collect();
+    for known in (1..=parts.len()).rev() {
+        let prefix: PathBuf = parts[..known].iter().collect();
+        if let Ok(real) = fs::canonicalize(&prefix) {
+            return Ok(append_lexically(real, &parts[known..]));
+        }
+        if let Ok(target) = fs::read_link(&prefix) {
+            return Err(Error::UnsafeOutput {
+                path: output.to_path_buf(),
+                reason: format!(
+                    "{} is a symbolic link to {}, which does not exist; create that folder first or give the real folder as the output",
+                    prefix.display(),
+                    target.display()
+                ),
+            });
+        }
+    }
+    Ok(append_lexically(PathBuf::new(), &parts))
+}
+
+/// `base` with `parts` appended, `.` and `..` resolved by name (they name
+/// folders that do not exist, so no symlink can be among them).
+fn append_lexically(mut base: PathBuf, parts: &[Component<'_>]) -> PathBuf {
+    for part in parts {
+        match part {
+            Component::ParentDir => {
+                base.pop();
+            }
+            Component::CurDir => {}
+            other => base.push(other),
+        }
+    }
+    base
 }
 
 /// Replaces `output` by `temp` with two renames; on failure the previous
@@ -75,6 +183,110 @@ pub(crate) fn swap(temp: &Path, output: &Path, old: &Path) -> Result<(), Error> 
         return Err(Error::io(output, e));
     }
     remove_if_exists(old)
+}
+
+/// Holds the output folder for one run, from staging to swap, so two runs
+/// never share the staging folder (one would delete the other's files
+/// mid-build and swap in a half-written tree). The lock is a hidden file
+/// beside the folder, not in it: the folder itself is renamed away.
+#[derive(Debug)]
+pub(crate) struct OutputLock {
+    /// Kept open: the lock lasts as long as the file handle.
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl OutputLock {
+    /// Takes the lock of `output` (a real path), waiting up to
+    /// [`LOCK_WAIT`] for another run that holds it. `None` when the file
+    /// system cannot lock at all: the run goes on unguarded, as before.
+    pub(crate) fn acquire(output: &Path) -> Result<Option<Self>, Error> {
+        let path = sibling(output, LOCK_SUFFIX);
+        if let Some(parent) = path.parent() {
+            create_dir(parent)?;
+        }
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            let file = open_lock_file(&path)?;
+            match file.try_lock() {
+                // The holder before us removes the file as it lets go; a
+                // lock on a removed file guards nothing: take the new one.
+                Ok(()) if is_current(&file, &path) => return Ok(Some(Self { file, path })),
+                Ok(()) => continue,
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(busy(output)),
+                Err(fs::TryLockError::Error(e)) if e.kind() == ErrorKind::Unsupported => {
+                    let _ = fs::remove_file(&path);
+                    return Ok(None);
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still held, so no one can lock the old file and
+        // believe it guards the folder (see `is_current`).
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// How long a run waits for another one building into the same folder.
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(5);
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+fn busy(output: &Path) -> Error {
+    Error::UnsafeOutput {
+        path: output.to_path_buf(),
+        reason: format!(
+            "another nianbao is building into {} (waited {} s for it); run again once it has finished",
+            output.display(),
+            LOCK_WAIT.as_secs()
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> Result<fs::File, Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Never through a symlink planted under the lock's name.
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
+}
+
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> Result<fs::File, Error> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Whether the locked handle is still the file at `path`.
+#[cfg(unix)]
+fn is_current(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(held), Ok(named)) => held.dev() == named.dev() && held.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_current(_file: &fs::File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// Creates a folder and its parents; errors name the path.

@@ -2,20 +2,23 @@
 //! staged in a hidden sibling folder, then swapped in with renames, so a
 //! failure leaves the folder as it was. A file whose bytes did not change
 //! is hard-linked (or copied with its timestamp) from the previous output,
-//! so its timestamp stays and a sync to the host stays small.
-
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
+//! so its timestamp stays and a sync to the host stays small. Files copied
+//! from content/ are streamed, never held in memory, and each is read once
+//! however many languages publish it.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File};
+use std::io::{self, Read, Seek};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::Error;
+use crate::load::fsguard::{self, Refusal};
 use crate::output::sink::{
-    MARKER, MARKER_TEXT, OLD_SUFFIX, TEMP_SUFFIX, absolute, create_dir, remove_if_exists, sibling,
-    swap,
+    MARKER, MARKER_TEXT, OLD_SUFFIX, OutputLock, TEMP_SUFFIX, create_dir, real_output,
+    remove_if_exists, sibling, swap,
 };
 use crate::render::site::RenderedSite;
 
@@ -43,16 +46,6 @@ pub enum Contents<'a> {
 }
 
 impl Contents<'_> {
-    /// The bytes, read from disk for a copy.
-    pub fn read(&self) -> Result<Cow<'_, [u8]>, Error> {
-        match self {
-            Contents::Bytes(b) => Ok(Cow::Borrowed(b.as_ref())),
-            Contents::Copy(path) => std::fs::read(path)
-                .map(Cow::Owned)
-                .map_err(|e| Error::io(path, e)),
-        }
-    }
-
     /// The size in bytes.
     pub fn size(&self) -> Result<u64, Error> {
         match self {
@@ -62,6 +55,29 @@ impl Contents<'_> {
                 .map_err(|e| Error::io(path, e)),
         }
     }
+}
+
+/// Opens a file to copy from content/ for streaming: its real path (a
+/// symlink inside the report was allowed when the report was read), never
+/// blocking, and only if it is still a regular file, so a FIFO that took
+/// its place since is an error, not a hang.
+pub fn open_source(path: &Path) -> Result<(File, fs::Metadata), Error> {
+    let real = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    fsguard::open_regular(&real).map_err(|refusal| refused(path, &refusal))
+}
+
+/// An error for a copied file the guard refused, saying what to do.
+fn refused(path: &Path, refusal: &Refusal) -> Error {
+    let diagnostic = refusal.diagnostic(path);
+    let message = match diagnostic.hint {
+        Some(hint) => format!("{}; {hint}", diagnostic.message),
+        None => diagnostic.message,
+    };
+    let source = match refusal {
+        Refusal::Io(err) => io::Error::new(err.kind(), message),
+        _ => io::Error::new(io::ErrorKind::InvalidInput, message),
+    };
+    Error::io(path, source)
 }
 
 /// Every file of the site by path; a copy wins over a generated file of the
@@ -79,6 +95,26 @@ pub fn site_files(site: &RenderedSite) -> SiteFiles<'_> {
         files.insert(dest.clone(), Contents::Copy(source));
     }
     files
+}
+
+/// For each output path that copies a source already copied to an earlier
+/// path (a chapter's files, once per language), that earlier path.
+pub fn repeated_copies<'a>(files: &'a SiteFiles<'_>) -> HashMap<&'a str, &'a str> {
+    let mut first: HashMap<&Path, &str> = HashMap::new();
+    let mut repeats = HashMap::new();
+    for (path, contents) in files {
+        if let Contents::Copy(source) = contents {
+            match first.get(source) {
+                Some(earlier) => {
+                    repeats.insert(path.as_str(), *earlier);
+                }
+                None => {
+                    first.insert(source, path.as_str());
+                }
+            }
+        }
+    }
+    repeats
 }
 
 /// Writes a rendered site to `dir`, replacing it as a whole; the caller has
@@ -105,45 +141,62 @@ pub fn write_files(files: &SiteFiles<'_>, dir: &Path) -> Result<Changes, Error> 
 }
 
 /// [`write_files`], running `then` on the staged folder before the swap.
+/// One run at a time per folder: the lock is held from the first look at
+/// the previous output to the swap.
 fn write_files_then(
     files: &SiteFiles<'_>,
     dir: &Path,
     then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
 ) -> Result<Changes, Error> {
-    let dir = absolute(dir);
-    let temp = sibling(&dir, TEMP_SUFFIX);
+    // The real folder: a symlinked output is replaced where it points.
+    let dir = real_output(dir)?;
+    let _lock = OutputLock::acquire(&dir)?;
     let old = sibling(&dir, OLD_SUFFIX);
     recover_interrupted_swap(&dir, &old)?;
     let previous = previous_files(&dir)?;
-    // Leftovers of an interrupted run: ours (by name), safe to remove.
-    remove_if_exists(&temp)?;
+    // Leftovers of an interrupted run: ours (by name, and under our lock).
     remove_if_exists(&old)?;
-    let staged = stage(files, &previous, &temp).and_then(|mut changes| {
-        for path in then(&temp)? {
-            changes.removed.retain(|p| *p != path);
-            if previous.contains_key(&path) {
-                changes.changed.push(path);
-            } else {
-                changes.added.push(path);
-            }
+    let staging = Staging::start(sibling(&dir, TEMP_SUFFIX))?;
+    let mut changes = stage(files, &previous, &staging.path)?;
+    for path in then(&staging.path)? {
+        changes.removed.retain(|p| *p != path);
+        if previous.contains_key(&path) {
+            changes.changed.push(path);
+        } else {
+            changes.added.push(path);
         }
-        changes.added.sort();
-        changes.changed.sort();
-        Ok(changes)
-    });
-    let changes = match staged {
-        Ok(changes) => changes,
-        Err(err) => {
-            let _ = fs::remove_dir_all(&temp);
-            return Err(err);
-        }
-    };
-    if let Ok(meta) = fs::metadata(&dir) {
-        // Keep the folder's mode (e.g. group-readable for the web server).
-        let _ = fs::set_permissions(&temp, meta.permissions());
     }
-    swap(&temp, &dir, &old)?;
+    changes.added.sort();
+    changes.changed.sort();
+    if let Ok(meta) = fs::metadata(&dir)
+        && meta.is_dir()
+    {
+        // Keep the folder's mode (e.g. group-readable for the web server);
+        // never a file's, which would leave a folder no one can enter.
+        let _ = fs::set_permissions(&staging.path, meta.permissions());
+    }
+    swap(&staging.path, &dir, &old)?;
     Ok(changes)
+}
+
+/// The staging folder, removed on every way out but a successful swap
+/// (which renames it away, leaving nothing to remove).
+struct Staging {
+    path: PathBuf,
+}
+
+impl Staging {
+    fn start(path: PathBuf) -> Result<Self, Error> {
+        remove_if_exists(&path)?;
+        create_dir(&path)?;
+        Ok(Self { path })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = remove_if_exists(&self.path);
+    }
 }
 
 /// A run stopped between the two renames of the swap leaves no output and
@@ -189,20 +242,42 @@ enum Status {
     Unchanged,
 }
 
+impl Status {
+    fn new_or_changed(previous: Option<&PathBuf>) -> Self {
+        if previous.is_some() {
+            Status::Changed
+        } else {
+            Status::Added
+        }
+    }
+}
+
+/// Writes every file into `temp`: generated files and the first copy of
+/// each source in parallel, then the repeated copies as links to those.
 fn stage(
     files: &SiteFiles<'_>,
     previous: &BTreeMap<String, PathBuf>,
     temp: &Path,
 ) -> Result<Changes, Error> {
-    create_dir(temp)?;
     let marker = Contents::Bytes(MARKER_TEXT.into());
     place(&marker, previous.get(MARKER), &temp.join(MARKER))?;
-    let statuses = files
+    let repeats = repeated_copies(files);
+    let mut statuses = files
         .par_iter()
+        .filter(|(path, _)| !repeats.contains_key(path.as_str()))
         .map(|(path, contents)| {
             place(contents, previous.get(path), &temp.join(path)).map(|status| (path, status))
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    let linked = files
+        .par_iter()
+        .filter_map(|(path, _)| Some((path, *repeats.get(path.as_str())?)))
+        .map(|(path, first)| {
+            place_repeat(&temp.join(first), previous.get(path), &temp.join(path))
+                .map(|status| (path, status))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    statuses.extend(linked);
     let mut changes = Changes::default();
     for (path, status) in statuses {
         match status {
@@ -211,6 +286,8 @@ fn stage(
             Status::Unchanged => changes.unchanged += 1,
         }
     }
+    changes.added.sort();
+    changes.changed.sort();
     changes.removed = previous
         .keys()
         .filter(|p| *p != MARKER && !files.contains_key(*p))
@@ -229,22 +306,138 @@ fn place(
     if let Some(parent) = target.parent() {
         create_dir(parent)?;
     }
-    let bytes = contents.read()?;
-    let status = match previous {
-        None => Status::Added,
-        Some(prev) if same_bytes(prev, &bytes) => {
+    match contents {
+        Contents::Bytes(bytes) => place_bytes(bytes, previous, target),
+        Contents::Copy(source) => place_copy(source, previous, target),
+    }
+}
+
+fn place_bytes(bytes: &[u8], previous: Option<&PathBuf>, target: &Path) -> Result<Status, Error> {
+    if let Some(prev) = previous
+        && same_as_file(prev, &mut &bytes[..], bytes.len() as u64).unwrap_or(false)
+    {
+        keep(prev, target)?;
+        return Ok(Status::Unchanged);
+    }
+    fs::write(target, bytes).map_err(|e| Error::io(target, e))?;
+    Ok(Status::new_or_changed(previous))
+}
+
+/// Streams a file from content/ into the staged tree (after comparing it
+/// with the previous output by streaming too).
+fn place_copy(source: &Path, previous: Option<&PathBuf>, target: &Path) -> Result<Status, Error> {
+    let (mut file, meta) = open_source(source)?;
+    if let Some(prev) = previous {
+        if same_as_file(prev, &mut file, meta.len()).map_err(|e| Error::io(source, e))? {
             keep(prev, target)?;
             return Ok(Status::Unchanged);
         }
-        Some(_) => Status::Changed,
-    };
-    fs::write(target, &bytes).map_err(|e| Error::io(target, e))?;
-    Ok(status)
+        file.rewind().map_err(|e| Error::io(source, e))?;
+    }
+    stream_to(&mut file, source, target)?;
+    Ok(Status::new_or_changed(previous))
 }
 
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
-        && fs::read(path).is_ok_and(|old| old == bytes)
+/// Another output path of a source already staged at `first`: a hard link
+/// to it (a streaming copy where links fail), or the previous file when it
+/// holds the same bytes, so its timestamp stays.
+fn place_repeat(first: &Path, previous: Option<&PathBuf>, target: &Path) -> Result<Status, Error> {
+    if let Some(parent) = target.parent() {
+        create_dir(parent)?;
+    }
+    if let Some(prev) = previous
+        && unchanged_repeat(prev, first)
+    {
+        keep(prev, target)?;
+        return Ok(Status::Unchanged);
+    }
+    if fs::hard_link(first, target).is_err() {
+        let mut file = File::open(first).map_err(|e| Error::io(first, e))?;
+        stream_to(&mut file, first, target)?;
+    }
+    Ok(Status::new_or_changed(previous))
+}
+
+/// Whether the previous file at a repeated path equals the staged first
+/// copy: the same file (both linked from the previous output, the usual
+/// case after one build), else the same bytes.
+fn unchanged_repeat(previous: &Path, first: &Path) -> bool {
+    if same_inode(previous, first) {
+        return true;
+    }
+    let Ok(mut file) = File::open(first) else {
+        return false;
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    same_as_file(previous, &mut file, len).unwrap_or(false)
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// Copies `from` (read from `source`, for errors) into a new file `target`.
+fn stream_to(from: &mut File, source: &Path, target: &Path) -> Result<(), Error> {
+    let mut out = File::create(target).map_err(|e| Error::io(target, e))?;
+    io::copy(from, &mut out).map_err(|e| {
+        let message = format!("copying it to {} failed: {e}", target.display());
+        Error::io(source, io::Error::new(e.kind(), message))
+    })?;
+    Ok(())
+}
+
+/// Size of the chunks files are compared in.
+const CHUNK: usize = 64 * 1024;
+
+/// Whether the file at `path` holds exactly the `len` bytes `other` reads:
+/// the lengths first, then chunk by chunk, stopping at the first
+/// difference. Errors reading `other` are returned; a previous file that
+/// cannot be read is simply not the same.
+fn same_as_file(path: &Path, other: &mut impl Read, len: u64) -> io::Result<bool> {
+    if !fs::metadata(path).is_ok_and(|m| m.len() == len) {
+        return Ok(false);
+    }
+    let Ok(mut file) = File::open(path) else {
+        return Ok(false);
+    };
+    let mut ours = vec![0; CHUNK];
+    let mut theirs = vec![0; CHUNK];
+    loop {
+        let Ok(n) = fill(&mut file, &mut ours) else {
+            return Ok(false);
+        };
+        let m = fill(other, &mut theirs)?;
+        if ours[..n] != theirs[..m] {
+            return Ok(false);
+        }
+        if n < CHUNK {
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads until `buf` is full or the reader ends; the bytes read.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// The previous file, with its bytes and modification time: a hard link
@@ -377,6 +570,112 @@ mod tests {
         broken.insert("copy.pdf".into(), Contents::Copy(&missing));
         assert!(write_files(&broken, &out).is_err());
         assert_eq!(fs::read(out.join("a.html")).unwrap(), b"a");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_source_copied_to_several_paths_is_written_once_and_linked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("photo.jpg");
+        fs::write(&source, vec![7u8; 200_000]).unwrap();
+        let out = tmp.path().join("public");
+        let mut site = files(&[("index.html", b"i")]);
+        for dest in [
+            "relief/photo.jpg",
+            "en/relief/photo.jpg",
+            "fr/relief/photo.jpg",
+        ] {
+            site.insert(dest.into(), Contents::Copy(&source));
+        }
+        let first = write_files(&site, &out).unwrap();
+        assert_eq!(first.added.len(), 4);
+        let inodes: Vec<_> = [
+            "en/relief/photo.jpg",
+            "fr/relief/photo.jpg",
+            "relief/photo.jpg",
+        ]
+        .iter()
+        .map(|p| inode(&out.join(p)))
+        .collect();
+        assert!(inodes.iter().all(|i| *i == inodes[0]), "{inodes:?}");
+        assert_ne!(inodes[0], inode(&source), "a copy, not a link to content/");
+        assert_eq!(
+            fs::read(out.join("fr/relief/photo.jpg")).unwrap().len(),
+            200_000
+        );
+
+        let then = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(out.join("relief/photo.jpg"))
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        let again = write_files(&site, &out).unwrap();
+        assert_eq!(again.unchanged, 4, "{again:?}");
+        assert_eq!(mtime(&out.join("fr/relief/photo.jpg")), then);
+
+        // Same length, one byte different at the end: every path changes.
+        let mut bytes = vec![7u8; 200_000];
+        bytes[199_999] = 8;
+        fs::write(&source, &bytes).unwrap();
+        let changed = write_files(&site, &out).unwrap();
+        assert_eq!(changed.changed.len(), 3, "{changed:?}");
+        assert_eq!(fs::read(out.join("en/relief/photo.jpg")).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_repeated_path_that_was_a_separate_equal_file_keeps_its_time() {
+        // An output written before copies were linked: equal bytes, own inode.
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("a.pdf");
+        fs::write(&source, "pdf").unwrap();
+        let out = tmp.path().join("public");
+        write_files(&files(&[("a/a.pdf", b"pdf"), ("b/a.pdf", b"pdf")]), &out).unwrap();
+        let then = SystemTime::now() - Duration::from_secs(600);
+        fs::File::options()
+            .write(true)
+            .open(out.join("b/a.pdf"))
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        let mut site = SiteFiles::new();
+        site.insert("a/a.pdf".into(), Contents::Copy(&source));
+        site.insert("b/a.pdf".into(), Contents::Copy(&source));
+        let changes = write_files(&site, &out).unwrap();
+        assert_eq!(changes.unchanged, 2, "{changes:?}");
+        assert_eq!(mtime(&out.join("b/a.pdf")), then);
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_and_removed_after_use() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let lock = OutputLock::acquire(&out).unwrap();
+        let lock_file = sibling(&out, crate::output::sink::LOCK_SUFFIX);
+        assert!(lock_file.is_file());
+        let started = std::time::Instant::now();
+        let err = write_files(&files(&[("a", b"a")]), &out).unwrap_err();
+        assert!(
+            err.to_string().contains("another nianbao is building into"),
+            "{err}"
+        );
+        assert!(started.elapsed() >= crate::output::sink::LOCK_WAIT);
+        assert!(!out.exists(), "nothing written while locked");
+        drop(lock);
+        assert!(!lock_file.exists());
+        write_files(&files(&[("a", b"a")]), &out).unwrap();
         let names: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

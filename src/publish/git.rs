@@ -6,13 +6,16 @@
 //! previous tip (on the remote when one is given, so a fresh clone in CI
 //! continues the history) is the parent; the first publish is an orphan.
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::{BranchOutcome, BranchTarget, Changes, SiteFiles};
 use crate::error::Error;
 use crate::output::MARKER;
+use crate::output::stage::{Contents, open_source};
 
 /// Commits `files` as the whole content of the target branch and pushes it.
 pub(super) fn publish(
@@ -25,8 +28,10 @@ pub(super) fn publish(
     let git = Git::open(root)?;
     let branch = &target.branch;
     let refname = git.branch_ref(branch)?;
-    git.refuse_checked_out(branch, &refname)?;
-    let local = git.resolve(&refname)?;
+    // The ref that actually moves: a symbolic branch moves its target.
+    let local_ref = git.follow(branch, &refname)?;
+    git.refuse_checked_out(branch, &local_ref)?;
+    let local = git.resolve(&local_ref)?;
     let remote_tip = match &target.remote {
         Some(remote) => git.remote_tip(remote, &refname)?,
         None => None,
@@ -47,10 +52,10 @@ pub(super) fn publish(
         _ => commit.clone(),
     };
     if local.as_deref() != Some(tip.as_str()) {
-        git.update_ref(&refname, &tip, local.as_deref())?;
+        git.update_ref(&local_ref, &tip, local.as_deref())?;
     }
     if let Some(remote) = &target.remote {
-        git.push(remote, branch, &refname, &tip)?;
+        git.push(remote, branch, (&local_ref, &refname), &tip)?;
     }
     let outcome = BranchOutcome {
         branch: branch.clone(),
@@ -108,39 +113,98 @@ impl Git {
         Err(failed(args, &out))
     }
 
-    /// `refs/heads/BRANCH` for a valid branch name.
+    /// `refs/heads/BRANCH` for a name git itself accepts as a new branch
+    /// (`git check-ref-format --branch`, with no `@{-1}`-style expansion),
+    /// refusing names that would make refs git refuses to work with.
     fn branch_ref(&self, branch: &str) -> Result<String, Error> {
+        let refuse = |reason: &str| Error::UnsafeBranch {
+            branch: branch.to_string(),
+            reason: reason.to_string(),
+        };
+        if branch == "HEAD" || branch == "@" {
+            return Err(refuse(
+                "it names the current commit, not a branch; give a branch of its own, such as gh-pages",
+            ));
+        }
+        if branch.starts_with("refs/") {
+            return Err(refuse(
+                "give the branch's short name, without refs/heads/ (e.g. gh-pages)",
+            ));
+        }
         let refname = format!("refs/heads/{branch}");
-        let valid = !branch.starts_with('-')
-            && self
-                .output(&["check-ref-format", &refname])?
-                .status
-                .success();
+        let valid = !branch.starts_with('-') && {
+            let out = self.output(&["check-ref-format", "--branch", branch])?;
+            out.status.success()
+                && String::from_utf8_lossy(&out.stdout).trim() == branch
+                && self
+                    .output(&["check-ref-format", &refname])?
+                    .status
+                    .success()
+        };
         if valid {
             return Ok(refname);
         }
+        Err(refuse(
+            "it is not a valid branch name (see `git check-ref-format --branch`)",
+        ))
+    }
+
+    /// The branch `refname` ends at once symbolic refs are followed (itself
+    /// when it is not symbolic); a symbolic ref to anything but a branch
+    /// is refused.
+    fn follow(&self, branch: &str, refname: &str) -> Result<String, Error> {
+        let target = self.symbolic_target(refname)?;
+        if target.starts_with("refs/heads/") {
+            return Ok(target);
+        }
         Err(Error::UnsafeBranch {
             branch: branch.to_string(),
-            reason: "it is not a valid branch name".into(),
+            reason: format!(
+                "{refname} is a symbolic ref to {target}, which is not a branch; give a branch of its own, such as gh-pages"
+            ),
         })
     }
 
+    /// Where a symbolic ref leads (followed to the end), or `refname`.
+    fn symbolic_target(&self, refname: &str) -> Result<String, Error> {
+        let out = self.output(&["symbolic-ref", "--quiet", refname])?;
+        match out.status.code() {
+            Some(0) => Ok(String::from_utf8_lossy(&out.stdout).trim().to_string()),
+            // 1: not a symbolic ref (or no ref at all).
+            Some(1) => Ok(refname.to_string()),
+            _ => Err(failed(&["symbolic-ref", "--quiet", refname], &out)),
+        }
+    }
+
     /// Publishing to a checked-out branch would change the files under the
-    /// author's feet, so it is refused for every worktree.
+    /// author's feet, so it is refused for every worktree, also when a
+    /// symbolic ref leads there (`refname` is already followed; so is each
+    /// worktree's branch).
     fn refuse_checked_out(&self, branch: &str, refname: &str) -> Result<(), Error> {
         let list = self.run(&["worktree", "list", "--porcelain"])?;
         let mut worktree = "";
         for line in list.lines() {
             if let Some(path) = line.strip_prefix("worktree ") {
                 worktree = path;
-            } else if line.strip_prefix("branch ") == Some(refname) {
-                return Err(Error::UnsafeBranch {
-                    branch: branch.to_string(),
-                    reason: format!(
-                        "it is checked out in {worktree}; publish to a branch of its own, such as gh-pages"
-                    ),
-                });
+                continue;
             }
+            let Some(checked_out) = line.strip_prefix("branch ") else {
+                continue;
+            };
+            if checked_out != refname && self.symbolic_target(checked_out)? != refname {
+                continue;
+            }
+            let via = if refname.strip_prefix("refs/heads/") == Some(branch) {
+                String::new()
+            } else {
+                format!(" (as {refname}, where refs/heads/{branch} leads)")
+            };
+            return Err(Error::UnsafeBranch {
+                branch: branch.to_string(),
+                reason: format!(
+                    "it is checked out in {worktree}{via}; publish to a branch of its own, such as gh-pages"
+                ),
+            });
         }
         Ok(())
     }
@@ -296,8 +360,16 @@ impl Git {
         .map(drop)
     }
 
-    fn push(&self, remote: &str, branch: &str, refname: &str, tip: &str) -> Result<(), Error> {
-        let spec = format!("{refname}:{refname}");
+    /// Pushes the local ref (symbolic refs followed) to the branch of the
+    /// given name on `remote`.
+    fn push(
+        &self,
+        remote: &str,
+        branch: &str,
+        (local, refname): (&str, &str),
+        tip: &str,
+    ) -> Result<(), Error> {
+        let spec = format!("{local}:{refname}");
         let out = self.output(&["push", "--quiet", remote, &spec])?;
         if out.status.success() {
             return Ok(());
@@ -319,28 +391,88 @@ struct Commit<'a> {
     parent: Option<&'a str>,
 }
 
-/// The fast-import stream: one commit whose tree is exactly `files`.
+/// The fast-import stream: one blob per file copied from content/ (read
+/// once, however many paths publish it), then one commit whose tree is
+/// exactly `files`.
 fn write_stream(
     mut w: impl Write,
     commit: &Commit<'_>,
     files: &SiteFiles<'_>,
 ) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Git(format!("writing to git fast-import failed: {e}"));
-    writeln!(w, "commit {}", commit.refname).map_err(io)?;
-    writeln!(w, "author {}", commit.author).map_err(io)?;
-    writeln!(w, "committer {}", commit.committer).map_err(io)?;
-    data(&mut w, commit.message.as_bytes()).map_err(io)?;
+    let marks = write_blobs(&mut w, files)?;
+    writeln!(w, "commit {}", commit.refname).map_err(to_git)?;
+    writeln!(w, "author {}", commit.author).map_err(to_git)?;
+    writeln!(w, "committer {}", commit.committer).map_err(to_git)?;
+    data(&mut w, commit.message.as_bytes()).map_err(to_git)?;
     if let Some(parent) = commit.parent {
-        writeln!(w, "from {parent}").map_err(io)?;
+        writeln!(w, "from {parent}").map_err(to_git)?;
     }
-    writeln!(w, "deleteall").map_err(io)?;
+    writeln!(w, "deleteall").map_err(to_git)?;
     for (path, contents) in files {
-        let bytes = contents.read()?;
-        writeln!(w, "M 100644 inline {}", quote_path(path)).map_err(io)?;
-        data(&mut w, &bytes).map_err(io)?;
+        let path = quote_path(path);
+        match contents {
+            Contents::Bytes(bytes) => {
+                writeln!(w, "M 100644 inline {path}").map_err(to_git)?;
+                data(&mut w, bytes).map_err(to_git)?;
+            }
+            Contents::Copy(source) => {
+                let mark = marks.get(source).copied().unwrap_or_default();
+                writeln!(w, "M 100644 :{mark} {path}").map_err(to_git)?;
+            }
+        }
     }
-    writeln!(w, "done").map_err(io)?;
-    w.flush().map_err(io)
+    writeln!(w, "done").map_err(to_git)?;
+    w.flush().map_err(to_git)
+}
+
+fn to_git(e: std::io::Error) -> Error {
+    Error::Git(format!("writing to git fast-import failed: {e}"))
+}
+
+/// Writes each copied source once as a marked blob, streamed from disk
+/// with the length its metadata gives; returns the mark of each source.
+fn write_blobs<'a>(
+    w: &mut impl Write,
+    files: &SiteFiles<'a>,
+) -> Result<HashMap<&'a Path, usize>, Error> {
+    let mut marks = HashMap::new();
+    for contents in files.values() {
+        let Contents::Copy(source) = contents else {
+            continue;
+        };
+        if marks.contains_key(source) {
+            continue;
+        }
+        let mark = marks.len() + 1;
+        let (file, meta) = open_source(source)?;
+        writeln!(w, "blob\nmark :{mark}\ndata {}", meta.len()).map_err(to_git)?;
+        stream_exact(file, meta.len(), source, w)?;
+        writeln!(w).map_err(to_git)?;
+        marks.insert(*source, mark);
+    }
+    Ok(marks)
+}
+
+/// Copies exactly `len` bytes of `file` to `w`: fast-import was promised
+/// that many. A file that shrank meanwhile is an error naming it.
+fn stream_exact(mut file: File, len: u64, source: &Path, w: &mut impl Write) -> Result<(), Error> {
+    let mut left = len;
+    let mut buf = vec![0; 64 * 1024];
+    while left > 0 {
+        let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => {
+                let message = "it became shorter while being published; publish again";
+                return Err(Error::io(source, std::io::Error::other(message)));
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(source, e)),
+        };
+        w.write_all(&buf[..n]).map_err(to_git)?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 fn data(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -398,5 +530,60 @@ mod tests {
         assert_eq!(quote_path("a \"b\"\\c"), "\"a \\\"b\\\"\\\\c\"");
         assert_eq!(quote_path("资产/报告.pdf"), "\"资产/报告.pdf\"");
         assert_eq!(quote_path("a\nb\tc"), "\"a\\012b\\011c\"");
+    }
+
+    fn commit() -> Commit<'static> {
+        Commit {
+            refname: "refs/nianbao/test",
+            author: "A <a@example.org> 0 +0000",
+            committer: "A <a@example.org> 0 +0000",
+            message: "m",
+            parent: None,
+        }
+    }
+
+    #[test]
+    fn a_copied_file_is_one_blob_streamed_with_its_length() {
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("photo.jpg");
+        std::fs::write(&source, "JPEG").unwrap();
+        let mut files = SiteFiles::new();
+        files.insert("a.html".into(), Contents::Bytes(b"<p>".as_slice().into()));
+        files.insert("en/x/photo.jpg".into(), Contents::Copy(&source));
+        files.insert("x/photo.jpg".into(), Contents::Copy(&source));
+        let mut out = Vec::new();
+        write_stream(&mut out, &commit(), &files).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("data 4\nJPEG\n").count(), 1, "{text}");
+        assert!(text.starts_with("blob\nmark :1\ndata 4\nJPEG\n"), "{text}");
+        assert!(text.contains("M 100644 :1 \"en/x/photo.jpg\"\n"), "{text}");
+        assert!(text.contains("M 100644 :1 \"x/photo.jpg\"\n"), "{text}");
+        assert!(
+            text.contains("M 100644 inline \"a.html\"\ndata 3\n<p>\n"),
+            "{text}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copied_file_that_became_a_fifo_fails_instead_of_hanging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("photo.jpg");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        // On its own thread so a hang fails the test instead of stalling it.
+        std::thread::spawn(move || {
+            let mut files = SiteFiles::new();
+            files.insert("x/photo.jpg".into(), Contents::Copy(&path));
+            let result = write_stream(std::io::sink(), &commit(), &files);
+            let _ = tx.send(result.map_err(|e| e.to_string()));
+        });
+        let result = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("writing the stream hung on a FIFO");
+        let err = result.unwrap_err();
+        assert!(err.contains("FIFO") && err.contains("photo.jpg"), "{err}");
     }
 }
