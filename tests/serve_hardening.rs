@@ -1,7 +1,8 @@
 //! `serve` against hostile or careless clients and files: nothing from
 //! outside the report, nothing held whole in memory, nothing that hangs.
 //! Every wait here has its own deadline, so a regression fails instead of
-//! hanging the suite.
+//! hanging the suite. Unix only: FIFOs, symlinks and signals.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
