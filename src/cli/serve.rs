@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use nianbao::serve::{ServeEvent, ServeOptions};
+use nianbao::serve::{Limits, ServeEvent, ServeOptions};
 
 use super::{Common, fail};
 
@@ -38,6 +38,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         port: args.port,
         port_attempts: 20,
         debounce: Duration::from_millis(15),
+        limits: Limits::default(),
     };
     match nianbao::serve::serve(options, move |event| print_event(&event, open)) {
         Ok(()) => {

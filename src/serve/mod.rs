@@ -3,6 +3,7 @@
 //! every change and tells open tabs to reload. A failed rebuild keeps the
 //! last good site and shows the errors over it.
 
+mod connections;
 mod server;
 mod site;
 mod watch;
@@ -28,7 +29,39 @@ pub struct ServeOptions {
     pub port_attempts: u16,
     /// Quiet time after a file event before rebuilding (editors write in bursts).
     pub debounce: Duration,
+    /// What one client may hold: time to send headers, silence, connections.
+    pub limits: Limits,
 }
+
+/// Bounds that keep a client (or many) from holding the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A request's headers must arrive within this, or the connection is
+    /// closed (slow-loris clients). It also closes keep-alive connections
+    /// left idle between requests.
+    pub header_read_timeout: Duration,
+    /// A connection that moves no byte either way for this long is closed
+    /// (a client that stopped reading a large file). Open tabs' event
+    /// streams send keep-alives well within it, so they stay open.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more are answered 503 and closed at
+    /// once rather than left waiting.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 256,
+        }
+    }
+}
+
+/// How long stopping may wait for work already running (a chunk being read
+/// from disk); open connections themselves are never waited for.
+const STOP_GRACE: Duration = Duration::from_millis(500);
 
 /// Something the terminal should show.
 #[derive(Debug, Clone)]
@@ -55,8 +88,9 @@ pub enum ServeEvent {
     WatchError(String),
 }
 
-/// Starts the server and blocks until Ctrl-C. `report` receives every event
-/// (the CLI prints them).
+/// Starts the server and blocks until Ctrl-C or SIGTERM, then returns at
+/// once, dropping open connections. `report` receives every event (the CLI
+/// prints them).
 pub fn serve(
     options: ServeOptions,
     report: impl Fn(ServeEvent) + Send + Sync + 'static,
@@ -66,7 +100,9 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(|e| crate::Error::io(&options.build.root, e))?;
-    runtime.block_on(run(options, Arc::new(report)))
+    let result = runtime.block_on(run(options, Arc::new(report)));
+    runtime.shutdown_timeout(STOP_GRACE);
+    result
 }
 
 async fn run(
@@ -82,7 +118,15 @@ async fn run(
         .local_addr()
         .map_err(|e| crate::Error::io(&options.build.root, e))?;
     let wanted_port = (options.port != 0 && addr.port() != options.port).then_some(options.port);
+    // Before the address is printed: whoever reads it may signal at once.
+    let stop =
+        connections::shutdown_signal().map_err(|e| crate::Error::io(&options.build.root, e))?;
     report(ServeEvent::Listening { addr, wanted_port });
     watch::start(live.clone(), options.debounce, report.clone())?;
-    server::run(listener, live).await
+    let app = server::router(live.clone(), options.limits);
+    connections::serve(listener, app, options.limits, stop).await;
+    // Event streams end with their connections; this also tells any other
+    // subscriber that the site is closing.
+    live.shut_down();
+    Ok(())
 }

@@ -1,22 +1,39 @@
-//! The HTTP side of `serve`: files from memory, the reload event stream,
-//! the error overlay, and paths that can never leave the site.
+//! The HTTP side of `serve`: generated files from memory, copied files
+//! streamed from disk through the report's boundary, the reload event
+//! stream, the error overlay, and paths that can never leave the site.
 
 use std::convert::Infallible;
+use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
+use crate::load::fsguard::Boundary;
 use crate::render::html_escape;
-use crate::serve::LiveSite;
+use crate::serve::{Limits, LiveSite, Snapshot};
 
 /// URL of the server-sent events stream that tells tabs to reload.
 pub const EVENTS_PATH: &str = "/__nianbao/events";
+
+/// Bytes read from a copied file per body chunk.
+const CHUNK: usize = 128 * 1024;
+
+/// Copied HTML files up to this size get the reload script; larger ones
+/// are streamed as they are.
+const INJECT_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// Bounds of an event stream's keep-alive interval.
+const MIN_KEEP_ALIVE: Duration = Duration::from_millis(100);
+const MAX_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Binds `ip:port`, or the next free port when it is taken.
 pub async fn bind(ip: IpAddr, port: u16, attempts: u16) -> Result<TcpListener, crate::Error> {
@@ -44,53 +61,36 @@ pub async fn bind(ip: IpAddr, port: u16, attempts: u16) -> Result<TcpListener, c
     ))
 }
 
-/// Serves until Ctrl-C.
-pub async fn run(listener: TcpListener, live: Arc<LiveSite>) -> Result<(), crate::Error> {
-    let app = axum::Router::new()
+/// What every request handler shares.
+struct App {
+    live: Arc<LiveSite>,
+    /// Copied files are opened only through here, at request time: a file
+    /// may have become a FIFO or a link out of the report since the build.
+    boundary: Boundary,
+    /// How often an event stream sends a keep-alive, so the idle timeout
+    /// never closes an open tab's stream.
+    keep_alive: Duration,
+}
+
+/// The application: every path is answered by [`handle`].
+pub fn router(live: Arc<LiveSite>, limits: Limits) -> axum::Router {
+    let app = App {
+        boundary: Boundary::new(&live.options().root),
+        live,
+        keep_alive: (limits.idle_timeout / 3).clamp(MIN_KEEP_ALIVE, MAX_KEEP_ALIVE),
+    };
+    axum::Router::new()
         .fallback(handle)
-        .with_state(live.clone());
-    axum::serve(listener, app)
-        .with_graceful_shutdown({
-            let live = live.clone();
-            async move {
-                shutdown_signal().await;
-                // Open tabs hold event streams; end them or shutdown waits forever.
-                live.shut_down();
-            }
-        })
-        .await
-        .map_err(|e| crate::Error::io(&live.options().root, e))
+        .with_state(Arc::new(app))
 }
 
-/// Ctrl-C, or SIGTERM on Unix (a service manager or `timeout`).
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            () = terminate => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-async fn handle(State(live): State<Arc<LiveSite>>, uri: Uri) -> Response {
+async fn handle(State(app): State<Arc<App>>, uri: Uri) -> Response {
+    let live = &app.live;
     if uri.path() == EVENTS_PATH {
-        return events(&live, uri.query()).into_response();
+        return events(live, uri.query(), app.keep_alive).into_response();
     }
     let Some(path) = resolve_path(uri.path()) else {
-        return not_found(&live);
+        return not_found(live);
     };
     let candidates = [path.clone(), format!("{path}index.html")];
     for candidate in &candidates {
@@ -101,50 +101,117 @@ async fn handle(State(live): State<Arc<LiveSite>>, uri: Uri) -> Response {
         .iter()
         .find(|p| site.files.contains_key(*p) || site.copies.contains_key(*p));
     let Some(found) = found else {
-        if !path.is_empty()
-            && !path.ends_with('/')
-            && site.files.contains_key(&format!("{path}/index.html"))
-        {
-            return redirect(&format!("/{path}/"));
-        }
-        if site.files.is_empty() {
-            return html_response(
-                StatusCode::OK,
-                error_page(errors.as_deref().unwrap_or_default(), live_version(&live)),
-            );
-        }
-        return not_found(&live);
-    };
-    let bytes = match site.files.get(found) {
-        Some(bytes) => bytes.as_ref().clone(),
-        None => match site.copies.get(found) {
-            Some(source) => match tokio::fs::read(source).await {
-                Ok(bytes) => bytes,
-                Err(_) => return not_found(&live),
-            },
-            None => return not_found(&live),
-        },
+        return missing(live, &site, &path, errors.as_deref());
     };
     let content_type = content_type(found);
-    if content_type.starts_with("text/html") {
-        let html = String::from_utf8_lossy(&bytes);
-        return html_response(
-            StatusCode::OK,
-            inject(&html, errors.as_deref(), live_version(&live)),
-        );
+    if let Some(bytes) = site.files.get(found) {
+        return generated(live, bytes, content_type, errors.as_deref());
     }
-    let mut response = Response::new(Body::from(bytes));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    match site.copies.get(found) {
+        Some(source) => copied(&app, source, content_type, errors.as_deref()).await,
+        None => not_found(live),
+    }
 }
 
-fn live_version(live: &LiveSite) -> u64 {
-    live.version()
+/// A path the site does not have: a redirect to the folder's page, the
+/// build errors when no build ever succeeded, or 404.
+fn missing(live: &LiveSite, site: &Snapshot, path: &str, errors: Option<&[String]>) -> Response {
+    if !path.is_empty()
+        && !path.ends_with('/')
+        && site.files.contains_key(&format!("{path}/index.html"))
+    {
+        return redirect(&format!("/{path}/"));
+    }
+    // Only pages show the errors with 200; a file (`map.png`) the failed
+    // build would have had is still not there, whatever the tab expects.
+    if site.files.is_empty() && is_page(path) {
+        return html_response(
+            StatusCode::OK,
+            error_page(errors.unwrap_or_default(), live.version()),
+        );
+    }
+    not_found(live)
+}
+
+fn is_page(path: &str) -> bool {
+    path.is_empty() || path.ends_with('/') || path.ends_with(".html")
+}
+
+/// A generated file, with the reload script when it is a page.
+fn generated(
+    live: &LiveSite,
+    bytes: &[u8],
+    content_type: &'static str,
+    errors: Option<&[String]>,
+) -> Response {
+    if content_type.starts_with("text/html") {
+        let html = String::from_utf8_lossy(bytes);
+        return html_response(StatusCode::OK, inject(&html, errors, live.version()));
+    }
+    file_response(Body::from(bytes.to_vec()), content_type, None)
+}
+
+/// A file copied from the content folder, streamed from disk (a large file
+/// is never held in memory) and opened through the report's boundary, so a
+/// link out of the report or a FIFO is 404, never its bytes or a hang.
+async fn copied(
+    app: &App,
+    source: &Path,
+    content_type: &'static str,
+    errors: Option<&[String]>,
+) -> Response {
+    let boundary = app.boundary.clone();
+    let source = source.to_path_buf();
+    let opened = tokio::task::spawn_blocking(move || boundary.open(&source)).await;
+    let Ok(Ok((file, meta))) = opened else {
+        return not_found(&app.live);
+    };
+    let len = meta.len();
+    if content_type.starts_with("text/html") && len <= INJECT_LIMIT {
+        return copied_page(&app.live, file, errors).await;
+    }
+    let body = Body::from_stream(chunks(tokio::fs::File::from_std(file), len));
+    file_response(body, content_type, Some(len))
+}
+
+/// An HTML file copied as it is still gets the reload script.
+async fn copied_page(live: &LiveSite, file: std::fs::File, errors: Option<&[String]>) -> Response {
+    let read = tokio::task::spawn_blocking(move || {
+        let mut bytes = Vec::new();
+        file.take(INJECT_LIMIT)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    })
+    .await;
+    match read {
+        Ok(Ok(bytes)) => generated(live, &bytes, "text/html; charset=utf-8", errors),
+        _ => not_found(live),
+    }
+}
+
+/// The first `len` bytes of `file`, a chunk at a time. A file that grows
+/// while it is sent is cut at the announced length; one that shrinks ends
+/// the body early, and hyper closes the connection.
+fn chunks(
+    file: tokio::fs::File,
+    len: u64,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::try_unfold(file.take(len), |mut reader| async move {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let read = reader.read_buf(&mut chunk).await?;
+        Ok((read > 0).then(|| (Bytes::from(chunk), reader)))
+    })
+}
+
+fn file_response(body: Body, content_type: &'static str, len: Option<u64>) -> Response {
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(len) = len {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    response
 }
 
 /// Decodes a request path into a path below the site root, or `None` when
@@ -170,7 +237,7 @@ pub fn resolve_path(raw: &str) -> Option<String> {
     Some(trimmed.to_string())
 }
 
-fn events(live: &LiveSite, query: Option<&str>) -> impl IntoResponse + use<> {
+fn events(live: &LiveSite, query: Option<&str>, keep_alive: Duration) -> impl IntoResponse + use<> {
     let seen: Option<u64> = query
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
         .and_then(|v| v.parse().ok());
@@ -196,7 +263,7 @@ fn events(live: &LiveSite, query: Option<&str>) -> impl IntoResponse + use<> {
         futures_util::StreamExt::chain(first, updates),
         live.shutting_down(),
     );
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(keep_alive))
 }
 
 fn redirect(location: &str) -> Response {
