@@ -127,10 +127,9 @@ fn every_chapter_shows_its_charts_in_both_languages() {
 /// Digit runs ("25362", "7941.29") of the source text, with the doubled
 /// photo captions (an extraction artefact) left out.
 fn source_figures() -> BTreeSet<String> {
-    let seed = std::fs::read_to_string(
-        repo().join("tests/fixtures/seed/chongqing-red-cross-2020.txt"),
-    )
-    .expect("the source text is in tests/fixtures/seed/");
+    let seed =
+        std::fs::read_to_string(repo().join("tests/fixtures/seed/chongqing-red-cross-2020.txt"))
+            .expect("the source text is in tests/fixtures/seed/");
     let mut figures = BTreeSet::new();
     for line in seed.lines() {
         if is_doubled_caption(line) {
