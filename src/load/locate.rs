@@ -181,18 +181,19 @@ impl<'a> Positions<'a> {
     /// The position of the `nth` occurrence of `value` as a whole scalar (an
     /// id, a metric reference): outside comments, not part of a longer word.
     pub fn value(&self, value: &str, nth: usize) -> Option<(usize, usize)> {
-        let at = self.values(value).nth(nth)?;
+        let at = self.values(value, 0).nth(nth)?;
         Some(self.lines.line_col(at))
     }
 
     /// The first occurrence of `value` on a line below 1-based `line`.
     pub fn value_after(&self, value: &str, line: usize) -> Option<(usize, usize)> {
         let from = self.lines.starts.get(line).copied()?;
-        let at = self.values(value).find(|at| *at >= from)?;
+        let at = self.values(value, from).next()?;
         Some(self.lines.line_col(at))
     }
 
-    /// Byte offsets of whole-word occurrences of `value`, in text order.
+    /// Byte offsets of whole-word occurrences of `value` at or after byte
+    /// `from`, in text order.
     ///
     /// A value with a word character is found through its first run of
     /// word characters: wherever the value stands as a whole word, that run
@@ -202,13 +203,14 @@ impl<'a> Positions<'a> {
     /// Unlike a left-to-right scan this also finds an occurrence that
     /// overlaps a rejected one (`a-a` at the end of `ba-a-a`); only ids
     /// that repeat their own start and end can tell the difference.
-    fn values<'s>(&'s self, value: &'s str) -> Box<dyn Iterator<Item = usize> + 's> {
+    fn values<'s>(&'s self, value: &'s str, from: usize) -> Box<dyn Iterator<Item = usize> + 's> {
         let Some((skip, run)) = word_runs(value).next() else {
-            return Box::new(self.scan_values(value));
+            return Box::new(self.scan_values(value).filter(move |at| *at >= from));
         };
         let candidates = self.words.get(run).map_or(&[][..], Vec::as_slice);
+        let first = candidates.partition_point(|at| *at < from + skip);
         Box::new(
-            candidates
+            candidates[first..]
                 .iter()
                 .filter_map(move |at| at.checked_sub(skip))
                 .filter(move |start| self.stands_alone(value, *start)),
