@@ -4,8 +4,11 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::error::{Diagnostic, Diagnostics, line_col};
+use std::cell::OnceCell;
+
+use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::Page;
+use crate::load::locate::LineIndex;
 use crate::model::metric::{Catalog, Metric};
 use crate::render::markdown;
 
@@ -42,7 +45,14 @@ impl<'a> MetricValues<'a> {
 /// Checks the body of one page.
 pub fn check_page(page: &Page, metrics: &MetricValues<'_>, diags: &mut Diagnostics) {
     let body = page.body();
-    let at = |offset: usize| line_col(&page.text, page.body_offset + offset);
+    // Built on the first warning: most pages have none, and a long page
+    // with many would otherwise rescan its text for each.
+    let lines = OnceCell::new();
+    let at = |offset: usize| {
+        lines
+            .get_or_init(|| LineIndex::new(&page.text))
+            .line_col(page.body_offset + offset)
+    };
     let mut image: Option<(usize, String, String)> = None;
     let mut in_code = false;
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
@@ -64,11 +74,24 @@ pub fn check_page(page: &Page, metrics: &MetricValues<'_>, diags: &mut Diagnosti
             }
             Event::Text(text) if !in_code => {
                 let source = &body[range.clone()];
+                // Figures are found in order: each is searched for after the
+                // previous one, not from the start of the paragraph.
+                let mut searched = 0;
                 for number in numbers(&text) {
-                    let offset = source
-                        .find(number.written.as_str())
-                        .map_or(range.start, |i| range.start + i);
-                    typed_number(page, at(offset), &number, metrics, diags);
+                    let Some(metric) = metrics.find(number.value) else {
+                        continue;
+                    };
+                    let written = number.written.as_str();
+                    let offset = match source[searched..].find(written) {
+                        Some(i) => {
+                            searched += i + written.len();
+                            range.start + searched - written.len()
+                        }
+                        None => source
+                            .find(written)
+                            .map_or(range.start, |i| range.start + i),
+                    };
+                    typed_number(page, at(offset), &number, metric, diags);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -123,12 +146,9 @@ fn typed_number(
     page: &Page,
     (line, col): (usize, usize),
     number: &Number,
-    metrics: &MetricValues<'_>,
+    metric: &Metric,
     diags: &mut Diagnostics,
 ) {
-    let Some(metric) = metrics.find(number.value) else {
-        return;
-    };
     let msg = format!(
         "`{}` is typed into the text, and equals metric `{}`",
         number.written, metric.id

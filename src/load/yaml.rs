@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use crate::error::Diagnostic;
 use crate::model::number::{Approx, Style};
 
+mod expansion;
+
 /// Text in every language: a map from language code to text, or one string
 /// used for all languages.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -215,12 +217,14 @@ pub struct RawFrontMatter {
 
 /// Parses YAML text into `T`, turning a failure into a diagnostic at the
 /// right line and column. `line_offset` is added to the line (front matter
-/// starts below the opening `---`).
+/// starts below the opening `---`). A file whose aliases would expand it
+/// beyond a bound is refused before anything is built from it.
 pub fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     line_offset: usize,
 ) -> Result<T, Diagnostic> {
+    expansion::check(text, file, line_offset)?;
     // An empty document is `null`; give each type the chance to be empty.
     let text = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text).map_err(|err| {
@@ -300,6 +304,14 @@ fn plain_words(message: &str) -> String {
         ),
         ("struct RawGroup", "a group (label:, series:)"),
         ("struct RawPoint", "a point ({ x: 2020, metric: ID })"),
+        (
+            "recursion limit exceeded",
+            "lists and maps are nested more than 128 levels deep",
+        ),
+        (
+            "repetition limit exceeded",
+            "YAML aliases (*name) are expanded too many times",
+        ),
     ]
     .into_iter()
     .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
@@ -420,6 +432,10 @@ fn syntax_hint(message: &str) -> Option<&'static str> {
             "check the indentation: every item of a list starts with `- ` at the same column",
         ),
         ("expected a string", "write text, quoted if needed: \"…\""),
+        (
+            "nested more than 128 levels",
+            "the files nianbao reads need a few levels at most: write this value with fewer lists and maps inside each other",
+        ),
     ];
     hints
         .into_iter()
@@ -535,6 +551,43 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_explained() {
+        let text = format!(
+            "languages: [en]\nyear: 2020\ntitle: {}{}\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let err = parse::<RawReport>(&text, Path::new("r"), 0).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(
+            err.message.contains("nested more than 128 levels"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.hint
+                .unwrap_or_default()
+                .contains("fewer lists and maps")
+        );
+    }
+
+    #[test]
+    fn aliases_that_expand_too_far_are_refused_before_parsing() {
+        let text = format!(
+            "languages: [en]\nyear: 2020\ntitle: X\ndomain: &s \"{}\"\nhighlights: [{}]\n",
+            "x".repeat(1024 * 1024),
+            vec!["*s"; 20].join(", ")
+        );
+        let err = parse::<RawReport>(&text, Path::new("content/report.yaml"), 0).unwrap_err();
+        assert_eq!(err.line, 5, "{}", err.message);
+        assert!(err.message.contains("beyond 16 MiB"), "{}", err.message);
+        // Aliases within bounds still work.
+        let text = "languages: &l [en]\nyear: 2020\ntitle: &t X\nsubtitle: *t\n";
+        let report = parse::<RawReport>(text, Path::new("r"), 0).unwrap();
+        assert_eq!(report.subtitle, Some(RawText::Same("X".into())));
     }
 
     #[test]

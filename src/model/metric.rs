@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::MetricsSource;
-use crate::load::locate;
+use crate::load::locate::Positions;
 use crate::load::yaml::{self, ChartKind, RawChart, RawMetric, RawSeriesItem, RawText};
 use crate::model::lang::Text;
 use crate::model::number::{
@@ -290,12 +290,20 @@ pub fn build_catalog(
         broken_files: broken.to_vec(),
         ..Catalog::default()
     };
+    // Each file is indexed once: ids and keys are located in it thousands
+    // of times.
+    let positions: BTreeMap<&Path, Positions<'_>> = sources
+        .iter()
+        .map(|s| (s.file.as_path(), Positions::new(&s.text)))
+        .collect();
+    let no_text = Positions::new("");
     for source in sources {
+        let at = positions.get(source.file.as_path()).unwrap_or(&no_text);
         let mut nth_id: BTreeMap<&str, usize> = BTreeMap::new();
         for raw in &source.raw.metrics {
             let nth = bump(&mut nth_id, &raw.id);
-            let origin = origin_of(source, &raw.id, nth);
-            match metric(raw, source, origin, languages, diags) {
+            let origin = origin_of(source, at, &raw.id, nth);
+            match metric(raw, source, at, origin, languages, diags) {
                 Some(metric) => {
                     insert_unique(&mut catalog.metrics, metric, |m| &m.origin, "metric", diags);
                 }
@@ -306,21 +314,16 @@ pub fn build_catalog(
         }
         for raw in &source.raw.charts {
             let nth = bump(&mut nth_id, &raw.id);
-            let origin = origin_of(source, &raw.id, nth);
-            let chart = chart(raw, source, origin, languages, diags);
+            let origin = origin_of(source, at, &raw.id, nth);
+            let chart = chart(raw, source, at, origin, languages, diags);
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
     }
-    let texts: BTreeMap<&Path, &str> = sources
-        .iter()
-        .map(|s| (s.file.as_path(), s.text.as_str()))
-        .collect();
     for chart in catalog.charts.values() {
-        let text = texts
+        let at = positions
             .get(chart.origin.file.as_path())
-            .copied()
-            .unwrap_or("");
-        check_chart_links(chart, &catalog, text, diags);
+            .unwrap_or(&no_text);
+        check_chart_links(chart, &catalog, at, diags);
     }
     catalog
 }
@@ -331,8 +334,8 @@ fn bump<'a>(counts: &mut BTreeMap<&'a str, usize>, id: &'a str) -> usize {
     *n - 1
 }
 
-fn origin_of(source: &MetricsSource, id: &str, nth: usize) -> Origin {
-    let (line, col) = locate::value(&source.text, id, nth).unwrap_or((1, 1));
+fn origin_of(source: &MetricsSource, positions: &Positions<'_>, id: &str, nth: usize) -> Origin {
+    let (line, col) = positions.value(id, nth).unwrap_or((1, 1));
     Origin {
         file: source.file.clone(),
         line,
@@ -406,13 +409,14 @@ fn check_id(id: &str, what: &str, origin: &Origin, diags: &mut Diagnostics) -> b
 fn metric(
     raw: &RawMetric,
     source: &MetricsSource,
+    positions: &Positions<'_>,
     origin: Origin,
     languages: &[String],
     diags: &mut Diagnostics,
 ) -> Option<Metric> {
     let ok = check_id(&raw.id, "metric", &origin, diags);
     let file = &source.file;
-    let at = |key: &str| locate::key_from(&source.text, key, origin.line);
+    let at = |key: &str| positions.key_from(key, origin.line);
     let label = text_of(
         &raw.label,
         languages,
@@ -561,13 +565,14 @@ struct NounForms {
 fn chart(
     raw: &RawChart,
     source: &MetricsSource,
+    positions: &Positions<'_>,
     origin: Origin,
     languages: &[String],
     diags: &mut Diagnostics,
 ) -> Chart {
     check_id(&raw.id, "chart", &origin, diags);
     let file = &source.file;
-    let at = |key: &str| locate::key_from(&source.text, key, origin.line);
+    let at = |key: &str| positions.key_from(key, origin.line);
     let what = format!("title of chart `{}`", raw.id);
     let title = text_of(&raw.title, languages, file, at("title"), &what, diags);
     let note = raw
@@ -635,7 +640,7 @@ fn chart(
                 if ids.len() != keys.len() {
                     let (line, col) = ids
                         .first()
-                        .and_then(|id| locate::value(&source.text, id, 0))
+                        .and_then(|id| positions.value(id, 0))
                         .unwrap_or(at("groups"));
                     let msg = format!(
                         "this group has {} metric(s) but the chart has {} key(s)",
@@ -694,12 +699,18 @@ fn expected_fields(kind: ChartKind) -> &'static str {
     }
 }
 
-fn check_chart_links(chart: &Chart, catalog: &Catalog, source_text: &str, diags: &mut Diagnostics) {
+fn check_chart_links(
+    chart: &Chart,
+    catalog: &Catalog,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) {
     let metrics = &catalog.metrics;
     let file = &chart.origin.file;
     let position = |id: &str| {
         // Point at the reference inside this chart's entry, not at the metric's definition.
-        locate_after(source_text, id, chart.origin.line)
+        positions
+            .value_after(id, chart.origin.line)
             .unwrap_or((chart.origin.line, chart.origin.col))
     };
     let mut first: Option<&Metric> = None;
@@ -748,12 +759,6 @@ fn check_chart_links(chart: &Chart, catalog: &Catalog, source_text: &str, diags:
         let msg = format!("`highlight: {h}` is not one of the chart's metrics");
         diags.push(Diagnostic::error(file, line, col, msg));
     }
-}
-
-fn locate_after(text: &str, id: &str, from_line: usize) -> Option<(usize, usize)> {
-    (0..)
-        .map_while(|nth| locate::value(text, id, nth))
-        .find(|(line, _)| *line > from_line)
 }
 
 /// "did you mean" for an unknown id.

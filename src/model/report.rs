@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::{Localized, Page, RawChapter, RawSite};
-use crate::load::locate;
+use crate::load::locate::Positions;
 use crate::load::yaml::{RawReport, RawText, RawYear};
 use crate::model::lang::{Language, Text, is_valid_code};
 use crate::model::metric::{self, Catalog};
@@ -121,14 +121,16 @@ pub fn build(
     diags: &mut Diagnostics,
 ) -> Option<Report> {
     let (file, text, report) = raw.report?;
-    let languages = languages(&report, &file, &text, diags)?;
+    // report.yaml is indexed once; a long `highlights:` list is located in it.
+    let positions = Positions::new(&text);
+    let languages = languages(&report, &file, &positions, diags)?;
     let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
     let texts = |raw: &RawText, key: &str, diags: &mut Diagnostics| {
         metric::text_of(
             raw,
             &codes,
             &file,
-            locate::key(&text, key, 0),
+            positions.key(key, 0),
             &format!("`{key}`"),
             diags,
         )
@@ -149,18 +151,19 @@ pub fn build(
     let base_url = base_url(
         base_url_override.or(report.base_url.as_deref()),
         &file,
-        &text,
+        &positions,
         diags,
     );
     let domain = report
         .domain
         .as_deref()
-        .and_then(|d| domain(d, &base_url, &file, &text, diags));
+        .and_then(|d| domain(d, &base_url, &file, &positions, diags));
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     for (nth, id) in report.highlights.iter().enumerate() {
         if !catalog.metrics.contains_key(id) && !catalog.is_follow_on(id, catalog.metrics.keys()) {
-            let (line, col) =
-                locate::value(&text, id, 0).unwrap_or_else(|| locate::key(&text, "highlights", 0));
+            let (line, col) = positions
+                .value(id, 0)
+                .unwrap_or_else(|| positions.key("highlights", 0));
             let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
             diags.push(
                 Diagnostic::error(&file, line, col, msg)
@@ -204,10 +207,10 @@ pub fn build(
 fn languages(
     report: &RawReport,
     file: &PathBuf,
-    text: &str,
+    positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Language>> {
-    let at = locate::key(text, "languages", 0);
+    let at = positions.key("languages", 0);
     if report.languages.is_empty() {
         let msg = "`languages` is empty: a report needs at least one language";
         diags.push(
@@ -218,7 +221,7 @@ fn languages(
     let mut seen = Vec::new();
     let mut ok = true;
     for code in &report.languages {
-        let (line, col) = locate::value(text, code, 0).unwrap_or(at);
+        let (line, col) = positions.value(code, 0).unwrap_or(at);
         if !is_valid_code(code) {
             let msg = format!("`{code}` is not a language code");
             let hint =
@@ -239,12 +242,17 @@ fn languages(
     ok.then(|| report.languages.iter().map(|c| Language::new(c)).collect())
 }
 
-fn base_url(value: Option<&str>, file: &PathBuf, text: &str, diags: &mut Diagnostics) -> BaseUrl {
+fn base_url(
+    value: Option<&str>,
+    file: &PathBuf,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> BaseUrl {
     let Some(value) = value else {
         return BaseUrl::default();
     };
     BaseUrl::parse(value).unwrap_or_else(|| {
-        let (line, col) = locate::key(text, "base_url", 0);
+        let (line, col) = positions.key("base_url", 0);
         let msg =
             format!("`base_url: {value}` is neither a path starting with / nor an http(s) URL");
         let hint = "for example \"/\" or \"https://example.org/report/2020/\"";
@@ -279,10 +287,10 @@ fn domain(
     value: &str,
     base_url: &BaseUrl,
     file: &PathBuf,
-    text: &str,
+    positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    let (line, col) = locate::key(text, "domain", 0);
+    let (line, col) = positions.key("domain", 0);
     let host = value.trim().to_ascii_lowercase();
     if !is_host_name(&host) {
         let msg = format!("`domain: {value}` is not a host name");

@@ -63,19 +63,35 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
         });
         from = start + len + 2;
     }
+    refs.extend(chart_references(body));
+    refs.sort_by_key(|r| r.offset);
+    refs
+}
+
+/// The `![caption](chart:ID)` references of a body. Each search starts
+/// where the previous reference ended, and a line's end is found once, so
+/// a line with thousands of references is read once, not once for each.
+fn chart_references(body: &str) -> Vec<Reference> {
+    let mut refs = Vec::new();
     let mut from = 0;
+    let (mut line_start, mut line_end) = (0, 0);
     while let Some(at) = body[from..].find("](chart:").map(|i| i + from) {
         let id_start = at + "](chart:".len();
         let id_end = body[id_start..]
             .find([')', ' ', '"', '\n'])
             .map_or(body.len(), |i| i + id_start);
-        let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = body[at..].find('\n').map_or(body.len(), |i| i + at);
+        if let Some(i) = body[from..at].rfind('\n') {
+            line_start = from + i + 1;
+        }
+        if line_end <= at {
+            line_end = body[at..].find('\n').map_or(body.len(), |i| i + at);
+        }
         let line = body[line_start..line_end].trim();
         let inline = !(line.starts_with("![") && line.ends_with(')'));
-        let offset = body[line_start..at]
-            .rfind("![")
-            .map_or(at, |i| i + line_start);
+        // The caption's `![` is after the previous reference on the line:
+        // one before it opens that reference.
+        let opening = line_start.max(from);
+        let offset = body[opening..at].rfind("![").map_or(at, |i| i + opening);
         refs.push(Reference {
             kind: RefKind::Chart,
             id: body[id_start..id_end].to_string(),
@@ -86,7 +102,6 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
         });
         from = id_end;
     }
-    refs.sort_by_key(|r| r.offset);
     refs
 }
 
@@ -847,6 +862,26 @@ mod tests {
         assert!(refs[0].inline && !refs[1].inline);
         assert_eq!(refs[2].filter.as_deref(), Some("change"));
         assert_eq!(refs[1].id, "d");
+    }
+
+    #[test]
+    fn chart_references_sharing_a_line_start_at_their_own_caption() {
+        let body = "x\n![a](chart:c) ![b 图](chart:d) [e](chart:f)\n![g](chart:h)";
+        let found: Vec<(usize, String, usize, bool)> = scan_references(body)
+            .into_iter()
+            .map(|r| (r.offset, r.id, r.len, r.inline))
+            .collect();
+        let line = "x\n![a](chart:c) ".len();
+        assert_eq!(
+            found,
+            vec![
+                (2, "c".into(), 13, false),
+                (line, "d".into(), 15, false),
+                // `[e](chart:f)` has no `!`: it starts at `](`, not at `![b`.
+                (line + "![b 图](chart:d) [e".len(), "f".into(), 10, false),
+                (body.len() - 13, "h".into(), 13, false),
+            ]
+        );
     }
 
     #[test]

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Diagnostics, line_col};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::Page;
+use crate::load::locate::LineIndex;
 use crate::model::lang::Language;
 use crate::model::nav::{self, page_path};
 use crate::model::report::{Chapter, Report, Translation};
@@ -1193,8 +1194,10 @@ pub fn check_page_references(
                 .into_iter()
                 .map(move |r| (base, r))
         });
+    // One index per page: a section may hold many thousands of references.
+    let lines = LineIndex::new(&page.text);
     for (base, r) in body.chain(front) {
-        let (line, col) = line_col(&page.text, base + r.offset);
+        let (line, col) = lines.line_col(base + r.offset);
         check_reference(report, &r, &page.file, line, col, diags);
         match r.kind {
             RefKind::Metric => metrics.push(r.id),
