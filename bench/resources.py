@@ -50,7 +50,7 @@ def skeleton(root, report_extra=""):
         "title: { zh: \"资源测试年报\", en: \"Resource test report\" }\n" + report_extra))
     for lang, title in (("zh", "前言"), ("en", "Foreword")):
         write(os.path.join(content, f"_index.{lang}.md"), f"---\ntitle: {title}\n---\n{title}\n")
-    chapter = os.path.join(content, "01-data")
+    chapter = os.path.join(content, "01-figures")
     for lang, title in (("zh", "数据"), ("en", "Data")):
         write(os.path.join(chapter, f"_index.{lang}.md"), f"---\ntitle: {title}\n---\n{title}\n")
     return chapter

@@ -37,7 +37,7 @@ fn big_site(more_metrics: &str, more_charts: &str) -> Site {
             &format!("---\ntitle: {title}\n---\n{title}\n"),
         );
         site.write(
-            &format!("content/01-data/_index.{lang}.md"),
+            &format!("content/01-figures/_index.{lang}.md"),
             &format!("---\ntitle: {title}\n---\n{title}\n"),
         );
     }
@@ -49,7 +49,7 @@ fn big_site(more_metrics: &str, more_charts: &str) -> Site {
         format!("      - {{ metric: m{i}, label: {{ zh: \"项{i}\", en: \"Item {i}\" }} }}\n")
     }));
     yaml.push_str(more_charts);
-    site.write("content/01-data/metrics.yaml", &yaml);
+    site.write("content/01-figures/metrics.yaml", &yaml);
     // One paragraph per line, a hundred references each, every metric twice.
     let refs: Vec<String> = (0..2 * METRICS)
         .map(|i| format!("{{{{ metric:m{} }}}}", i % METRICS))
@@ -61,7 +61,7 @@ fn big_site(more_metrics: &str, more_charts: &str) -> Site {
         .join("\n\n");
     for (lang, caption) in [("zh", "大图"), ("en", "Big chart")] {
         site.write(
-            &format!("content/01-data/01-numbers.{lang}.md"),
+            &format!("content/01-figures/01-numbers.{lang}.md"),
             &format!("---\ntitle: {caption}\n---\n{body}\n\n![{caption}](chart:big)\n"),
         );
     }
@@ -101,13 +101,13 @@ fn mistakes_at_the_end_of_a_big_file_point_at_their_lines() {
     let again = metric_yaml(3999).replace("id: m3999", "id: m3999 # again");
     let late = "  - id: late\n    type: bar\n    title: Late\n    series: [m1, nowhere]\n";
     let site = big_site(&again, late);
-    let yaml = std::fs::read_to_string(site.root().join("content/01-data/metrics.yaml")).unwrap();
+    let yaml = std::fs::read_to_string(site.root().join("content/01-figures/metrics.yaml")).unwrap();
     let check = site.run(&["check"]);
     let err = stderr_of(&check);
     assert_eq!(check.status.code(), Some(1), "{err}");
     let series = line_of(&yaml, "    series: [m1, nowhere]");
     assert!(
-        err.contains(&format!("content/01-data/metrics.yaml:{series}:18")),
+        err.contains(&format!("content/01-figures/metrics.yaml:{series}:18")),
         "{err}"
     );
     let (first, second) = (
@@ -116,12 +116,12 @@ fn mistakes_at_the_end_of_a_big_file_point_at_their_lines() {
     );
     assert!(
         err.contains(&format!(
-            "duplicate metric id `m3999`: first defined at content/01-data/metrics.yaml:{first}:9"
+            "duplicate metric id `m3999`: first defined at content/01-figures/metrics.yaml:{first}:9"
         )),
         "{err}"
     );
     assert!(
-        err.contains(&format!("content/01-data/metrics.yaml:{second}:9")),
+        err.contains(&format!("content/01-figures/metrics.yaml:{second}:9")),
         "{err}"
     );
 }

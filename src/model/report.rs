@@ -194,7 +194,7 @@ pub fn build(
         domain,
         theme: report.theme.as_deref().map_or_else(
             || "default".to_string(),
-            |t| theme_name(t, &file, &text, diags),
+            |t| theme_name(t, &file, &positions, diags),
         ),
         highlights: report.highlights.clone(),
         home,
@@ -263,14 +263,19 @@ fn base_url(
 
 /// Validates `theme:`: the name of a folder in `themes/`, never a path
 /// (a theme is read from inside the report folder only).
-fn theme_name(value: &str, file: &PathBuf, text: &str, diags: &mut Diagnostics) -> String {
+fn theme_name(
+    value: &str,
+    file: &PathBuf,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> String {
     let plain = !value.is_empty()
         && !value.starts_with('.')
         && value
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !plain {
-        let (line, col) = locate::key(text, "theme", 0);
+        let (line, col) = positions.key("theme", 0);
         let msg = format!("`theme: {value}` is not the name of a folder in themes/");
         let hint =
             "write the folder's name only, for example `theme: corporate` for themes/corporate/";

@@ -1205,7 +1205,7 @@ pub fn check_page_references(
             RefKind::Unknown => {}
         }
     }
-    check_page_urls(page, diags);
+    check_page_urls(page, &lines, diags);
     (metrics, charts)
 }
 
@@ -1213,14 +1213,14 @@ pub fn check_page_references(
 /// mailto or relative URLs (others are dropped when rendering). A body is
 /// the author's own HTML, but a script URL in it is most likely pasted in
 /// by mistake, so it is worth a warning.
-fn check_page_urls(page: &Page, diags: &mut Diagnostics) {
+fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) {
     if let Some(summary) = &page.front.summary {
         // A quoted summary with escapes is not in the file as written:
         // point at its key then.
         let base = page.text.find(summary.as_str());
         for (offset, url) in markdown::links_where(summary, |u| !markdown::is_safe_url(u)) {
             let (line, col) = match base {
-                Some(base) => line_col(&page.text, base + offset),
+                Some(base) => lines.line_col(base + offset),
                 None => crate::load::locate::key(&page.text, "summary", 0),
             };
             let msg = format!("`{url}` is not allowed in a summary; it is shown as plain text");
@@ -1235,7 +1235,7 @@ fn check_page_urls(page: &Page, diags: &mut Diagnostics) {
         return;
     }
     for (offset, url) in markdown::links_where(body, markdown::is_script_url) {
-        let (line, col) = line_col(&page.text, page.body_offset + offset);
+        let (line, col) = lines.line_col(page.body_offset + offset);
         let msg = format!("`{url}` runs script or embeds a document when followed");
         let hint = "link to an http(s), mailto or relative URL";
         diags.push(Diagnostic::warning(&page.file, line, col, msg).with_hint(hint));
