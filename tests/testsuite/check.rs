@@ -1,9 +1,6 @@
 //! `nianbao check`: what it finds beyond `build`, in both output formats.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Site, snapshot_dir, stderr_of};
+use crate::common::{Site, snapshot_dir, stderr_of};
 
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)

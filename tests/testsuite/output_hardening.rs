@@ -2,17 +2,14 @@
 //! files that turn into FIFOs, several builds at once, symlinks that
 //! disguise the report's own folders, and files or dangling links given as
 //! the output.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, symlink};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Site, snapshot_dir, stderr_of};
+use crate::common::{Site, run_with_deadline, snapshot_dir, stderr_of};
 use nianbao::output::stage::{Contents, SiteFiles, write_files};
 
 /// Names in `dir` that nianbao's hidden siblings would have.
@@ -22,28 +19,6 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("nianbao-"))
         .collect()
-}
-
-/// Runs the binary in `dir`, killing it and failing the test if it takes
-/// longer than `limit` (a read that blocks would hang forever).
-fn run_with_deadline(dir: &Path, args: &[&str], limit: Duration) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("nianbao {args:?} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// The largest resident set of any child this test process waited for, in bytes.

@@ -1,13 +1,11 @@
 //! `nianbao publish`: to a folder under a sub-path with every link checked,
 //! to a branch of a git repository pushed to a bare remote, and never over
 //! something it did not create or after an error.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::{Site, git, nianbao, snapshot_dir, stderr_of};
+use crate::common::{Site, git, nianbao, snapshot_dir, stderr_of};
 use nianbao::model::nav::BaseUrl;
 use nianbao::render::OutputFile;
 use nianbao::render::site::RenderedSite;

@@ -1,13 +1,11 @@
 //! The default content, the Chongqing Red Cross 2020 work overview: it
 //! builds without a single warning, every chapter exists in every language
 //! with its charts, and every figure of the source reaches the site.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{Site, text_of};
+use crate::common::{Site, text_of};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

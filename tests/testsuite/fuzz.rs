@@ -6,9 +6,6 @@
 //! `cargo test` runs a few hundred cases per target; `tests/fuzz.sh` runs
 //! many more (`FUZZ_CASES` per in-memory target, a twentieth of that for
 //! the whole pipeline).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -175,8 +172,8 @@ fn assert_positions(diags: &Diagnostics, text: &str) {
 
 /// A site in a temporary folder: the bilingual fixture with the generated
 /// files laid over it.
-fn site_with(files: &[(&str, &str)]) -> common::Site {
-    let site = common::Site::fixture("bilingual");
+fn site_with(files: &[(&str, &str)]) -> crate::common::Site {
+    let site = crate::common::Site::fixture("bilingual");
     for (path, text) in files {
         site.write(path, text);
     }

@@ -1,13 +1,10 @@
 //! `publish --git-branch` against names and refs that would reach the
 //! author's own branch or make refs git refuses: symbolic refs to the
 //! checked-out branch (here or in another worktree), `HEAD`, `refs/…`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::path::Path;
 
-use common::{Site, git, nianbao, stderr_of};
+use crate::common::{Site, git, nianbao, stderr_of};
 
 /// The bilingual fixture as a git repository, its content committed on `main`.
 fn repo() -> Site {

@@ -1,12 +1,10 @@
 //! The whole-report page (`print/`, `en/print/`) and `build --pdf`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Site, snapshot_dir, stderr_of};
+use crate::common::{Site, snapshot_dir, stderr_of};
 
 /// Every `id="…"` of a page, with how often it occurs.
 fn ids(html: &str) -> BTreeMap<String, usize> {

@@ -1,11 +1,9 @@
 //! `nianbao new`: a starter report that builds, passes `check --strict` and
 //! publishes as it is, in any languages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::path::Path;
 
-use common::{nianbao, stderr_of, text_of};
+use crate::common::{nianbao, stderr_of, text_of};
 
 /// Runs `nianbao new` in a fresh folder and returns it with the report's path.
 fn scaffold(args: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {

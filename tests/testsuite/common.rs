@@ -1,9 +1,11 @@
 //! Test harness: copies a fixture site into a temporary folder, builds it,
 //! and reads the output.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod serve;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// A fixture copied to a temporary folder.
 pub struct Site {
@@ -166,4 +168,30 @@ pub fn nianbao(dir: &Path, args: &[&str]) -> std::process::Output {
 /// Standard error of a finished command, as text.
 pub fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs the binary in `dir`, killing it and failing the test if it takes
+/// longer than `limit`: a read that blocks would otherwise hang the suite.
+pub fn run_with_deadline(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "nianbao {args:?} still running after {limit:?} (hung?)\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }

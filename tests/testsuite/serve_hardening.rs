@@ -3,71 +3,16 @@
 //! Every wait here has its own deadline, so a regression fails instead of
 //! hanging the suite. Unix only: FIFOs, symlinks and signals.
 #![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::Site;
+use crate::common::Site;
+use crate::common::serve::Server;
 use nianbao::serve::{Limits, ServeEvent, ServeOptions};
-
-/// A `nianbao serve` process on an ephemeral port, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(site: &Site) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .strip_prefix("serving at http://")
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
-        Self { child, addr }
-    }
-
-    /// Sends `signal` and waits (with a deadline) for a clean exit.
-    fn stop_with(&mut self, signal: &str, within: Duration) {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args([signal, &pid]).status().unwrap();
-        assert!(sent.success());
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status:?}");
-                return;
-            }
-            if Instant::now() >= deadline {
-                let _ = self.child.kill();
-                panic!("server still running {within:?} after kill {signal}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Runs the library's server in a thread of this test process, with
 /// `limits` (small ones, so the tests are quick), and returns its address.

@@ -1,8 +1,6 @@
 //! Building fixture sites end to end.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
-use common::{Site, snapshot_dir, text_of};
+use crate::common::{Site, snapshot_dir, text_of};
 
 #[test]
 fn zh_default_bilingual_site_has_every_page_in_both_languages() {

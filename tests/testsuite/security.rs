@@ -3,41 +3,13 @@
 //! loops), FIFOs and devices in every place content can be. Every command
 //! runs with a deadline, so a regression fails instead of hanging.
 #![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
-use common::{Site, snapshot_dir};
-
-/// What a command printed and how it ended, or a failure after `limit`.
-fn run_with_deadline(root: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "nianbao {args:?} still running after {limit:?} (hung?)\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
+use crate::common::{Site, run_with_deadline, snapshot_dir};
 
 fn run(root: &Path, args: &[&str]) -> Output {
     run_with_deadline(root, args, Duration::from_secs(30))

@@ -2,13 +2,10 @@
 //! thousands of metrics in one file, a long section of references, a chart
 //! with thousands of series, and YAML aliases that would expand a file far
 //! beyond its size. (`bench/resources.py` times the same shapes, larger.)
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::path::Path;
 
-use common::{Site, stderr_of};
+use crate::common::{Site, stderr_of};
 
 const METRICS: usize = 4000;
 const SERIES: usize = 1000;

@@ -1,14 +1,11 @@
 //! Nothing an author writes reaches the page as markup outside Markdown
 //! bodies, and no run of nianbao destroys a file it did not create.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Site, snapshot_dir, stderr_of};
+use crate::common::{Site, snapshot_dir, stderr_of};
 
 /// Every file of a folder, as (path, text) for the text files.
 fn texts(dir: &Path) -> Vec<(String, String)> {
@@ -77,7 +74,7 @@ fn dangerous_output_folders_are_refused_even_with_force() {
         }
     }
     // A folder holding another report's content/ is refused too.
-    common::copy_dir(
+    crate::common::copy_dir(
         &site.root().join("content"),
         &outside.path().join("content"),
     );

@@ -1,9 +1,7 @@
 //! The command line: exit codes 0/1/2, messages with file:line:col, and
 //! refusing to overwrite folders nianbao did not create.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
 
-use common::{Site, snapshot_dir};
+use crate::common::{Site, snapshot_dir};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
