@@ -101,7 +101,8 @@ fn mistakes_at_the_end_of_a_big_file_point_at_their_lines() {
     let again = metric_yaml(3999).replace("id: m3999", "id: m3999 # again");
     let late = "  - id: late\n    type: bar\n    title: Late\n    series: [m1, nowhere]\n";
     let site = big_site(&again, late);
-    let yaml = std::fs::read_to_string(site.root().join("content/01-figures/metrics.yaml")).unwrap();
+    let yaml =
+        std::fs::read_to_string(site.root().join("content/01-figures/metrics.yaml")).unwrap();
     let check = site.run(&["check"]);
     let err = stderr_of(&check);
     assert_eq!(check.status.code(), Some(1), "{err}");

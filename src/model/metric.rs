@@ -582,7 +582,10 @@ fn chart(
     let misplaced = |diags: &mut Diagnostics, key: &str, present: bool| {
         if present {
             let (line, col) = at(key);
-            let msg = format!("a {:?} chart does not take `{key}`", raw.kind).to_lowercase();
+            let msg = format!(
+                "a {} chart does not take `{key}`",
+                chart_type_name(raw.kind)
+            );
             diags
                 .push(Diagnostic::error(file, line, col, msg).with_hint(expected_fields(raw.kind)));
         }
@@ -685,6 +688,18 @@ fn chart(
         );
     }
     chart
+}
+
+/// The chart type as written after `type:` (`grouped_bar`), for messages:
+/// an author never sees `Debug`'s `GroupedBar`.
+pub fn chart_type_name(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Bar => "bar",
+        ChartKind::Hbar => "hbar",
+        ChartKind::GroupedBar => "grouped_bar",
+        ChartKind::Donut => "donut",
+        ChartKind::Line => "line",
+    }
 }
 
 fn expected_fields(kind: ChartKind) -> &'static str {
@@ -843,6 +858,35 @@ mod tests {
             Some("40.1%")
         );
         assert_eq!(m.format_number("en", &NumberWords::western()), "22,959");
+    }
+
+    #[test]
+    fn chart_type_names_are_the_yaml_spelling() {
+        let kinds = [
+            ChartKind::Bar,
+            ChartKind::Hbar,
+            ChartKind::GroupedBar,
+            ChartKind::Donut,
+            ChartKind::Line,
+        ];
+        for kind in kinds {
+            let name = chart_type_name(kind);
+            let read: ChartKind = serde_yaml::from_str(name).unwrap();
+            assert_eq!(read, kind, "`type: {name}` reads back as another type");
+        }
+    }
+
+    #[test]
+    fn a_misplaced_key_names_the_chart_type_as_written() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\ncharts:\n  - id: c\n    type: grouped_bar\n    title: C\n    series: [a]\n    keys: [A]\n    groups:\n      - label: G\n        series: [a]\n",
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("m.yaml:10:5")
+                && m.contains("a grouped_bar chart does not take `series`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
