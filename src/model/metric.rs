@@ -155,11 +155,29 @@ pub enum ChartData {
     Groups {
         /// Legend entries.
         keys: Vec<Text>,
-        /// (group label, metric ids in key order).
-        groups: Vec<(Text, Vec<String>)>,
+        /// Groups, each with its metrics in key order.
+        groups: Vec<Group>,
     },
-    /// line: (x label, metric id).
-    Points(Vec<(String, String)>),
+    /// line: points in order.
+    Points(Vec<Point>),
+}
+
+/// A group of a grouped bar chart.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Label of the group.
+    pub label: Text,
+    /// Metric ids, one per legend entry, in legend order.
+    pub metrics: Vec<String>,
+}
+
+/// A point of a line chart.
+#[derive(Debug, Clone)]
+pub struct Point {
+    /// Label on the x axis (a year), as written.
+    pub x: String,
+    /// Metric id.
+    pub metric: String,
 }
 
 /// One validated chart.
@@ -188,9 +206,9 @@ impl Chart {
             ChartData::Series(items) => items.iter().map(|i| i.metric.as_str()).collect(),
             ChartData::Groups { groups, .. } => groups
                 .iter()
-                .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+                .flat_map(|g| g.metrics.iter().map(String::as_str))
                 .collect(),
-            ChartData::Points(points) => points.iter().map(|(_, id)| id.as_str()).collect(),
+            ChartData::Points(points) => points.iter().map(|p| p.metric.as_str()).collect(),
         }
     }
 }
@@ -300,10 +318,16 @@ pub fn build_catalog(
     for source in sources {
         let at = positions.get(source.file.as_path()).unwrap_or(&no_text);
         let mut nth_id: BTreeMap<&str, usize> = BTreeMap::new();
+        let entry = |origin: &Origin| Entry {
+            file: &source.file,
+            positions: at,
+            line: origin.line,
+            languages,
+        };
         for raw in &source.raw.metrics {
             let nth = bump(&mut nth_id, &raw.id);
             let origin = origin_of(source, at, &raw.id, nth);
-            match metric(raw, source, at, origin, languages, diags) {
+            match metric(raw, &entry(&origin), origin.clone(), diags) {
                 Some(metric) => {
                     insert_unique(&mut catalog.metrics, metric, |m| &m.origin, "metric", diags);
                 }
@@ -315,7 +339,7 @@ pub fn build_catalog(
         for raw in &source.raw.charts {
             let nth = bump(&mut nth_id, &raw.id);
             let origin = origin_of(source, at, &raw.id, nth);
-            let chart = chart(raw, source, at, origin, languages, diags);
+            let chart = chart(raw, &entry(&origin), origin.clone(), diags);
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
     }
@@ -408,32 +432,21 @@ fn check_id(id: &str, what: &str, origin: &Origin, diags: &mut Diagnostics) -> b
 
 fn metric(
     raw: &RawMetric,
-    source: &MetricsSource,
-    positions: &Positions<'_>,
+    entry: &Entry<'_>,
     origin: Origin,
-    languages: &[String],
     diags: &mut Diagnostics,
 ) -> Option<Metric> {
     let ok = check_id(&raw.id, "metric", &origin, diags);
-    let file = &source.file;
-    let at = |key: &str| positions.key_from(key, origin.line);
-    let label = text_of(
+    let (file, at) = (entry.file, |key: &str| entry.at(key));
+    let label = entry.text(
         &raw.label,
-        languages,
-        file,
-        at("label"),
+        "label",
         &format!("label of metric `{}`", raw.id),
         diags,
     );
     let note = raw.note.as_ref().map(|n| {
-        text_of(
-            n,
-            languages,
-            file,
-            at("note"),
-            &format!("note of metric `{}`", raw.id),
-            diags,
-        )
+        let what = format!("note of metric `{}`", raw.id);
+        entry.text(n, "note", &what, diags)
     });
     let value = decimal(&raw.value, file, at("value"), diags)?;
     let change = raw
@@ -444,15 +457,10 @@ fn metric(
         .previous
         .as_ref()
         .and_then(|p| decimal(p, file, at("previous"), diags));
-    let unit = unit(&raw.unit, languages, file, at("unit"), diags)?;
-    for lang in raw.display.keys().filter(|l| !languages.contains(l)) {
-        let (line, col) = at("display");
-        diags.push(Diagnostic::error(
-            file,
-            line,
-            col,
-            format!("`display` names `{lang}`, which is not a language of this report"),
-        ));
+    let unit = unit(&raw.unit, entry.languages, file, at("unit"), diags)?;
+    for lang in raw.display.keys().filter(|l| !entry.languages.contains(l)) {
+        let msg = format!("`display` names `{lang}`, which is not a language of this report");
+        diags.push(entry.error("display", msg));
     }
     ok.then_some(Metric {
         id: raw.id.clone(),
@@ -562,113 +570,48 @@ struct NounForms {
     other: String,
 }
 
-fn chart(
-    raw: &RawChart,
-    source: &MetricsSource,
-    positions: &Positions<'_>,
-    origin: Origin,
-    languages: &[String],
-    diags: &mut Diagnostics,
-) -> Chart {
+/// Where one metric or chart entry of a metrics file is read: keys repeat
+/// from entry to entry, so each is looked up from the entry's first line.
+struct Entry<'a> {
+    file: &'a Path,
+    positions: &'a Positions<'a>,
+    line: usize,
+    languages: &'a [String],
+}
+
+impl Entry<'_> {
+    /// The position of `key` in this entry.
+    fn at(&self, key: &str) -> (usize, usize) {
+        self.positions.key_from(key, self.line)
+    }
+
+    /// The text per language under `key`, checked for every language.
+    fn text(&self, raw: &RawText, key: &str, what: &str, diags: &mut Diagnostics) -> Text {
+        text_of(raw, self.languages, self.file, self.at(key), what, diags)
+    }
+
+    /// An error at `key`.
+    fn error(&self, key: &str, msg: String) -> Diagnostic {
+        let (line, col) = self.at(key);
+        Diagnostic::error(self.file, line, col, msg)
+    }
+}
+
+fn chart(raw: &RawChart, entry: &Entry<'_>, origin: Origin, diags: &mut Diagnostics) -> Chart {
     check_id(&raw.id, "chart", &origin, diags);
-    let file = &source.file;
-    let at = |key: &str| positions.key_from(key, origin.line);
     let what = format!("title of chart `{}`", raw.id);
-    let title = text_of(&raw.title, languages, file, at("title"), &what, diags);
+    let title = entry.text(&raw.title, "title", &what, diags);
     let note = raw
         .note
         .as_ref()
-        .map(|n| text_of(n, languages, file, at("note"), "chart note", diags));
-    let misplaced = |diags: &mut Diagnostics, key: &str, present: bool| {
-        if present {
-            let (line, col) = at(key);
-            let msg = format!(
-                "a {} chart does not take `{key}`",
-                chart_type_name(raw.kind)
-            );
-            diags
-                .push(Diagnostic::error(file, line, col, msg).with_hint(expected_fields(raw.kind)));
-        }
-    };
+        .map(|n| entry.text(n, "note", "chart note", diags));
+    check_misplaced_keys(raw, entry, diags);
     let data = match raw.kind {
         ChartKind::Bar | ChartKind::Hbar | ChartKind::Donut => {
-            misplaced(diags, "groups", !raw.groups.is_empty());
-            misplaced(diags, "keys", !raw.keys.is_empty());
-            misplaced(diags, "points", !raw.points.is_empty());
-            let items = raw.series.iter().map(|item| match item {
-                RawSeriesItem::Id(id) => ChartItem {
-                    metric: id.clone(),
-                    label: None,
-                },
-                RawSeriesItem::Labelled { metric, label } => ChartItem {
-                    metric: metric.clone(),
-                    label: Some(text_of(
-                        label,
-                        languages,
-                        file,
-                        at("label"),
-                        "series label",
-                        diags,
-                    )),
-                },
-            });
-            ChartData::Series(items.collect())
+            ChartData::Series(series(raw, entry, diags))
         }
-        ChartKind::GroupedBar => {
-            misplaced(diags, "series", !raw.series.is_empty());
-            misplaced(diags, "points", !raw.points.is_empty());
-            let keys = raw
-                .keys
-                .iter()
-                .map(|k| text_of(k, languages, file, at("keys"), "chart key", diags))
-                .collect::<Vec<_>>();
-            let groups = raw
-                .groups
-                .iter()
-                .map(|g| {
-                    (
-                        text_of(
-                            &g.label,
-                            languages,
-                            file,
-                            at("groups"),
-                            "group label",
-                            diags,
-                        ),
-                        g.series.clone(),
-                    )
-                })
-                .collect::<Vec<_>>();
-            for (_, ids) in &groups {
-                if ids.len() != keys.len() {
-                    let (line, col) = ids
-                        .first()
-                        .and_then(|id| positions.value(id, 0))
-                        .unwrap_or(at("groups"));
-                    let msg = format!(
-                        "this group has {} metric(s) but the chart has {} key(s)",
-                        ids.len(),
-                        keys.len()
-                    );
-                    diags.push(
-                        Diagnostic::error(file, line, col, msg)
-                            .with_hint("each group lists one metric per entry of `keys`"),
-                    );
-                }
-            }
-            ChartData::Groups { keys, groups }
-        }
-        ChartKind::Line => {
-            misplaced(diags, "series", !raw.series.is_empty());
-            misplaced(diags, "groups", !raw.groups.is_empty());
-            let points = raw.points.iter().map(|p| {
-                (
-                    yaml::scalar_text(&p.x).unwrap_or_default(),
-                    p.metric.clone(),
-                )
-            });
-            ChartData::Points(points.collect())
-        }
+        ChartKind::GroupedBar => grouped(raw, entry, diags),
+        ChartKind::Line => ChartData::Points(points(raw)),
     };
     let chart = Chart {
         id: raw.id.clone(),
@@ -679,15 +622,113 @@ fn chart(
         note,
         origin,
     };
+    check_has_data(&chart, diags);
+    chart
+}
+
+/// The data keys a chart type reads; the others belong to other types.
+fn data_keys(kind: ChartKind) -> &'static [&'static str] {
+    match kind {
+        ChartKind::Bar | ChartKind::Hbar | ChartKind::Donut => &["series"],
+        ChartKind::GroupedBar => &["keys", "groups"],
+        ChartKind::Line => &["points"],
+    }
+}
+
+/// A data key of another chart type is an error, not silently ignored:
+/// the author most likely chose the wrong type.
+fn check_misplaced_keys(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) {
+    let written = [
+        ("series", !raw.series.is_empty()),
+        ("keys", !raw.keys.is_empty()),
+        ("groups", !raw.groups.is_empty()),
+        ("points", !raw.points.is_empty()),
+    ];
+    let misplaced = written
+        .into_iter()
+        .filter(|(key, present)| *present && !data_keys(raw.kind).contains(key));
+    for (key, _) in misplaced {
+        let msg = format!(
+            "a {} chart does not take `{key}`",
+            chart_type_name(raw.kind)
+        );
+        diags.push(entry.error(key, msg).with_hint(expected_fields(raw.kind)));
+    }
+}
+
+/// The metrics of a bar, hbar or donut chart, with their label overrides.
+fn series(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> Vec<ChartItem> {
+    let item = |item: &RawSeriesItem, diags: &mut Diagnostics| match item {
+        RawSeriesItem::Id(id) => ChartItem {
+            metric: id.clone(),
+            label: None,
+        },
+        RawSeriesItem::Labelled { metric, label } => ChartItem {
+            metric: metric.clone(),
+            label: Some(entry.text(label, "label", "series label", diags)),
+        },
+    };
+    raw.series.iter().map(|i| item(i, diags)).collect()
+}
+
+/// The legend and groups of a grouped bar chart; each group has one
+/// metric per legend entry.
+fn grouped(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> ChartData {
+    let keys: Vec<Text> = raw
+        .keys
+        .iter()
+        .map(|k| entry.text(k, "keys", "chart key", diags))
+        .collect();
+    let groups: Vec<Group> = raw
+        .groups
+        .iter()
+        .map(|g| Group {
+            label: entry.text(&g.label, "groups", "group label", diags),
+            metrics: g.series.clone(),
+        })
+        .collect();
+    for group in &groups {
+        if group.metrics.len() != keys.len() {
+            let (line, col) = group
+                .metrics
+                .first()
+                .and_then(|id| entry.positions.value(id, 0))
+                .unwrap_or(entry.at("groups"));
+            let msg = format!(
+                "this group has {} metric(s) but the chart has {} key(s)",
+                group.metrics.len(),
+                keys.len()
+            );
+            diags.push(
+                Diagnostic::error(entry.file, line, col, msg)
+                    .with_hint("each group lists one metric per entry of `keys`"),
+            );
+        }
+    }
+    ChartData::Groups { keys, groups }
+}
+
+/// The points of a line chart; `x` is shown as written (a year).
+fn points(raw: &RawChart) -> Vec<Point> {
+    raw.points
+        .iter()
+        .map(|p| Point {
+            x: yaml::scalar_text(&p.x).unwrap_or_default(),
+            metric: p.metric.clone(),
+        })
+        .collect()
+}
+
+/// A chart needs a value to draw; a line needs two points.
+fn check_has_data(chart: &Chart, diags: &mut Diagnostics) {
     let needed = if chart.kind == ChartKind::Line { 2 } else { 1 };
     if chart.metric_ids().len() < needed {
+        let o = &chart.origin;
         let msg = format!("chart `{}` has no data", chart.id);
         diags.push(
-            Diagnostic::error(file, chart.origin.line, chart.origin.col, msg)
-                .with_hint(expected_fields(chart.kind)),
+            Diagnostic::error(&o.file, o.line, o.col, msg).with_hint(expected_fields(chart.kind)),
         );
     }
-    chart
 }
 
 /// The chart type as written after `type:` (`grouped_bar`), for messages:
@@ -885,6 +926,20 @@ mod tests {
         assert!(
             msgs.iter().any(|m| m.contains("m.yaml:10:5")
                 && m.contains("a grouped_bar chart does not take `series`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_chart_does_not_take_keys() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\n  - id: b\n    label: B\n    value: 2\n    unit: cny\ncharts:\n  - id: c\n    type: line\n    title: C\n    keys: [A]\n    points: [{ x: 2019, metric: a }, { x: 2020, metric: b }]\n",
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("m.yaml:14:5")
+                    && m.contains("a line chart does not take `keys`")),
             "{msgs:?}"
         );
     }

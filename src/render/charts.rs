@@ -68,6 +68,28 @@ struct Draw<'a> {
     style: &'a ChartStyle,
 }
 
+/// A row of the data table (and of the chart's description).
+struct Row<'a> {
+    /// The item's label in the page's language.
+    label: String,
+    metric: &'a Metric,
+}
+
+/// A group of a grouped bar chart, laid out: its label's lines, its bars.
+struct GroupRows {
+    lines: Vec<String>,
+    marks: Vec<Mark>,
+}
+
+/// A legend entry, placed: its left edge, its row, its label and colour.
+struct LegendEntry {
+    x: i32,
+    row: i32,
+    label: String,
+    /// Index in the palette.
+    colour: usize,
+}
+
 /// A bar or slice: label, value, formatted value, colour.
 struct Mark {
     label: String,
@@ -408,10 +430,11 @@ impl Draw<'_> {
             return (String::new(), 0);
         };
         let key_labels: Vec<String> = keys.iter().map(|k| k.get(self.lang).to_string()).collect();
-        let rows: Vec<(Vec<String>, Vec<Mark>)> = groups
+        let rows: Vec<GroupRows> = groups
             .iter()
-            .map(|(label, ids)| {
-                let marks = ids
+            .map(|group| {
+                let marks = group
+                    .metrics
                     .iter()
                     .enumerate()
                     .filter_map(|(k, id)| {
@@ -425,17 +448,17 @@ impl Draw<'_> {
                         })
                     })
                     .collect();
-                (
-                    wrap(
-                        label.get(self.lang),
+                GroupRows {
+                    lines: wrap(
+                        group.label.get(self.lang),
                         f64::from(WIDTH as i32 - 2 * PAD),
                         FONT,
                     ),
                     marks,
-                )
+                }
             })
             .collect();
-        let all = rows.iter().flat_map(|(_, m)| m);
+        let all = rows.iter().flat_map(|r| &r.marks);
         let value_width = all
             .clone()
             .map(|m| text_width(&m.text, SMALL))
@@ -448,12 +471,12 @@ impl Draw<'_> {
             + legend_height
             + rows
                 .iter()
-                .map(|(l, m)| l.len() as i32 * LINE + m.len() as i32 * 22 + 14)
+                .map(|r| r.lines.len() as i32 * LINE + r.marks.len() as i32 * 22 + 14)
                 .sum::<i32>();
         let svg = self.canvas(height, |area| {
             self.draw_legend(area, &legend, PAD);
             let mut y = PAD + legend_height;
-            for (lines, marks) in &rows {
+            for GroupRows { lines, marks } in &rows {
                 for line in lines {
                     self.label(area, line, (PAD, y), FONT, &self.style.ink, HPos::Left);
                     y += LINE;
@@ -480,8 +503,8 @@ impl Draw<'_> {
         (svg, height)
     }
 
-    /// Legend entries laid out in rows: (x, row, label, colour index).
-    fn legend_layout(&self, labels: &[String]) -> (Vec<(i32, i32, String, usize)>, i32) {
+    /// Legend entries laid out in rows, and the legend's height.
+    fn legend_layout(&self, labels: &[String]) -> (Vec<LegendEntry>, i32) {
         let mut entries = Vec::new();
         let (mut x, mut row) = (PAD, 0);
         for (i, label) in labels.iter().enumerate() {
@@ -490,7 +513,12 @@ impl Draw<'_> {
                 x = PAD;
                 row += 1;
             }
-            entries.push((x, row, label.clone(), i));
+            entries.push(LegendEntry {
+                x,
+                row,
+                label: label.clone(),
+                colour: i,
+            });
             x += w;
         }
         let height = if labels.is_empty() {
@@ -504,14 +532,20 @@ impl Draw<'_> {
     fn draw_legend(
         &self,
         area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-        entries: &[(i32, i32, String, usize)],
+        entries: &[LegendEntry],
         top: i32,
     ) {
-        for (x, row, label, i) in entries {
+        for LegendEntry {
+            x,
+            row,
+            label,
+            colour,
+        } in entries
+        {
             let y = top + row * LINE;
             let _ = area.draw(&Rectangle::new(
                 [(*x, y + 3), (x + 12, y + 15)],
-                self.palette(*i).filled(),
+                self.palette(*colour).filled(),
             ));
             self.label(
                 area,
@@ -585,29 +619,28 @@ impl Draw<'_> {
         let ChartData::Points(points) = &self.chart.data else {
             return (String::new(), 0);
         };
-        let marks: Vec<(String, Mark)> = points
+        let marks: Vec<Mark> = points
             .iter()
-            .filter_map(|(x, id)| {
-                let m = self.metric(id)?;
-                let mark = Mark {
-                    label: x.clone(),
+            .filter_map(|point| {
+                let m = self.metric(&point.metric)?;
+                Some(Mark {
+                    label: point.x.clone(),
                     value: m.value.to_f64(),
                     text: m.format(self.lang, self.words),
                     colour: self.palette(0),
-                };
-                Some((x.clone(), mark))
+                })
             })
             .collect();
         let (plot, top) = (180, PAD + LINE);
         let height = top + plot + 8 + LINE + PAD;
         let base = top + plot;
-        let max = marks.iter().map(|(_, m)| m.value).fold(0.0, f64::max);
+        let max = marks.iter().map(|m| m.value).fold(0.0, f64::max);
         let n = marks.len().max(2) as i32;
         let step = (WIDTH as i32 - 2 * PAD - 60) / (n - 1);
         let xy: Vec<(i32, i32)> = marks
             .iter()
             .enumerate()
-            .map(|(i, (_, m))| {
+            .map(|(i, m)| {
                 (
                     PAD + 30 + step * i as i32,
                     base - bar_len(m.value, max, plot - 10),
@@ -621,7 +654,7 @@ impl Draw<'_> {
             ));
             let stroke = self.palette(0).stroke_width(3);
             let _ = area.draw(&PathElement::new(xy.clone(), stroke));
-            for ((x_label, mark), (x, y)) in marks.iter().zip(&xy) {
+            for (mark, (x, y)) in marks.iter().zip(&xy) {
                 let _ = area.draw(&Circle::new((*x, *y), 5, mark.colour.filled()));
                 // Centred over its point, but kept inside the chart.
                 let half = (text_width(&mark.text, SMALL) / 2.0).ceil() as i32;
@@ -637,7 +670,7 @@ impl Draw<'_> {
                 );
                 self.label(
                     area,
-                    x_label,
+                    &mark.label,
                     (*x, base + 8),
                     SMALL,
                     &self.style.ink,
@@ -652,43 +685,48 @@ impl Draw<'_> {
     fn description(&self) -> String {
         self.rows()
             .iter()
-            .map(|(label, m)| format!("{label}: {}", m.format(self.lang, self.words)))
+            .map(|row| {
+                let value = row.metric.format(self.lang, self.words);
+                format!("{}: {value}", row.label)
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
 
-    /// (row label, metric) pairs in drawing order.
-    fn rows(&self) -> Vec<(String, &Metric)> {
+    /// The metrics in drawing order, each with its row label.
+    fn rows(&self) -> Vec<Row<'_>> {
         match &self.chart.data {
             ChartData::Series(items) => items
                 .iter()
                 .filter_map(|i| {
-                    let m = self.metric(&i.metric)?;
-                    Some((
-                        i.label
-                            .as_ref()
-                            .unwrap_or(&m.label)
-                            .get(self.lang)
-                            .to_string(),
-                        m,
-                    ))
+                    let metric = self.metric(&i.metric)?;
+                    let label = i.label.as_ref().unwrap_or(&metric.label);
+                    Some(Row {
+                        label: label.get(self.lang).to_string(),
+                        metric,
+                    })
                 })
                 .collect(),
             ChartData::Groups { keys, groups } => groups
                 .iter()
-                .flat_map(|(label, ids)| {
-                    ids.iter().enumerate().filter_map(move |(k, id)| {
+                .flat_map(|group| {
+                    group.metrics.iter().enumerate().filter_map(move |(k, id)| {
                         let key = keys.get(k).map_or("", |t| t.get(self.lang));
-                        Some((
-                            format!("{} · {key}", label.get(self.lang)),
-                            self.metric(id)?,
-                        ))
+                        Some(Row {
+                            label: format!("{} · {key}", group.label.get(self.lang)),
+                            metric: self.metric(id)?,
+                        })
                     })
                 })
                 .collect(),
             ChartData::Points(points) => points
                 .iter()
-                .filter_map(|(x, id)| Some((x.clone(), self.metric(id)?)))
+                .filter_map(|p| {
+                    Some(Row {
+                        label: p.x.clone(),
+                        metric: self.metric(&p.metric)?,
+                    })
+                })
                 .collect(),
         }
     }
@@ -696,10 +734,10 @@ impl Draw<'_> {
     /// The data table with exact figures.
     fn table(&self, labels: &TableLabels) -> String {
         let rows = self.rows();
-        let show_change = rows.iter().any(|(_, m)| m.change.is_some());
-        let show_exact = rows
-            .iter()
-            .any(|(_, m)| m.format_exact(self.lang, self.words) != m.format(self.lang, self.words));
+        let show_change = rows.iter().any(|r| r.metric.change.is_some());
+        let show_exact = rows.iter().any(|r| {
+            r.metric.format_exact(self.lang, self.words) != r.metric.format(self.lang, self.words)
+        });
         let mut html = String::from("<table class=\"data-table\"><thead><tr>");
         let mut head = |text: &str| {
             let _ = write!(html, "<th scope=\"col\">{}</th>", html_escape(text));
@@ -713,7 +751,7 @@ impl Draw<'_> {
             head(&labels.change);
         }
         html.push_str("</tr></thead><tbody>");
-        for (label, m) in rows {
+        for Row { label, metric: m } in rows {
             let _ = write!(
                 html,
                 "<tr><th scope=\"row\">{}</th><td>{}</td>",
