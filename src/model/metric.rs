@@ -153,7 +153,8 @@ pub enum ChartData {
     Series(Vec<ChartItem>),
     /// grouped_bar: a legend of keys, and groups with one metric per key.
     Groups {
-        /// Legend entries.
+        /// Legend entries: `keys:` as written, else the labels of the first
+        /// group's metrics (complete once [`build_catalog`] returns).
         keys: Vec<Text>,
         /// Groups, each with its metrics in key order.
         groups: Vec<Group>,
@@ -343,6 +344,7 @@ pub fn build_catalog(
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
     }
+    name_legends(&mut catalog);
     for chart in catalog.charts.values() {
         let at = positions
             .get(chart.origin.file.as_path())
@@ -672,7 +674,9 @@ fn series(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> Vec<Cha
 }
 
 /// The legend and groups of a grouped bar chart; each group has one
-/// metric per legend entry.
+/// metric per legend entry. Without `keys:` the legend is left empty here
+/// and named after the first group's metrics once every metric is known
+/// ([`name_legends`]).
 fn grouped(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> ChartData {
     let keys: Vec<Text> = raw
         .keys
@@ -687,25 +691,61 @@ fn grouped(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> ChartD
             metrics: g.series.clone(),
         })
         .collect();
-    for group in &groups {
-        if group.metrics.len() != keys.len() {
-            let (line, col) = group
-                .metrics
-                .first()
-                .and_then(|id| entry.positions.value(id, 0))
-                .unwrap_or(entry.at("groups"));
-            let msg = format!(
-                "this group has {} metric(s) but the chart has {} key(s)",
-                group.metrics.len(),
-                keys.len()
-            );
-            diags.push(
-                Diagnostic::error(entry.file, line, col, msg)
-                    .with_hint("each group lists one metric per entry of `keys`"),
-            );
-        }
-    }
+    check_group_sizes(&keys, &groups, entry, diags);
     ChartData::Groups { keys, groups }
+}
+
+/// Every group has one metric per legend entry: per entry of `keys:`, or
+/// without it, as many as the first group (whose labels name the legend).
+fn check_group_sizes(keys: &[Text], groups: &[Group], entry: &Entry<'_>, diags: &mut Diagnostics) {
+    let expected = if keys.is_empty() {
+        groups.first().map_or(0, |g| g.metrics.len())
+    } else {
+        keys.len()
+    };
+    let mut at = entry.at("groups");
+    for group in groups {
+        // Group n's `series:` is the n-th one after `groups:`.
+        at = entry.positions.key_from("series", at.0);
+        let n = group.metrics.len();
+        if n != expected {
+            let (msg, hint) = if keys.is_empty() {
+                (
+                    format!("this group has {n} metric(s) but the first group has {expected}"),
+                    "without `keys:`, the legend is the labels of the first group's metrics: list as many metrics in every group, in the same order (or give `keys:`)",
+                )
+            } else {
+                (
+                    format!("this group has {n} metric(s) but the chart has {expected} key(s)"),
+                    "each group lists one metric per entry of `keys`",
+                )
+            };
+            diags.push(Diagnostic::error(entry.file, at.0, at.1, msg).with_hint(hint));
+        }
+        at.0 += 1;
+    }
+}
+
+/// Names the legend of each grouped bar chart written without `keys:`
+/// after the labels of its first group's metrics, as an author expects.
+/// Runs once every metrics file is read: a chart may use metrics of
+/// another file. An unknown metric leaves its entry empty; it is an error
+/// of its own.
+fn name_legends(catalog: &mut Catalog) {
+    let metrics = &catalog.metrics;
+    for chart in catalog.charts.values_mut() {
+        let ChartData::Groups { keys, groups } = &mut chart.data else {
+            continue;
+        };
+        let Some(first) = groups.first().filter(|_| keys.is_empty()) else {
+            continue;
+        };
+        *keys = first
+            .metrics
+            .iter()
+            .map(|id| metrics.get(id).map(|m| m.label.clone()).unwrap_or_default())
+            .collect();
+    }
 }
 
 /// The points of a line chart; `x` is shown as written (a year).
@@ -749,7 +789,7 @@ fn expected_fields(kind: ChartKind) -> &'static str {
             "list the metric ids under `series: [id, id]`"
         }
         ChartKind::GroupedBar => {
-            "give `keys:` (legend labels) and `groups:` (each a `label` and `series` of one metric per key)"
+            "give `groups:`, each a `label` and a `series` of metric ids; the legend is the labels of the first group's metrics, or `keys:` (one label per metric of a group)"
         }
         ChartKind::Line => "give `points:`, each `{ x: \"2019\", metric: id }`, at least two",
     }
@@ -940,6 +980,63 @@ mod tests {
             msgs.iter()
                 .any(|m| m.contains("m.yaml:14:5")
                     && m.contains("a line chart does not take `keys`")),
+            "{msgs:?}"
+        );
+    }
+
+    const TWO_METRICS: &str = "metrics:\n  - id: a\n    label: { zh: 甲, en: Alpha }\n    value: 1\n    unit: cny\n  - id: b\n    label: { zh: 乙, en: Beta }\n    value: 2\n    unit: cny\n";
+
+    #[test]
+    fn without_keys_the_legend_is_the_first_groups_metric_labels() {
+        let (c, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    groups:\n      - label: G1\n        series: [b, a]\n      - label: G2\n        series: [a, b]\n"
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        let ChartData::Groups { keys, .. } = &c.charts["c"].data else {
+            panic!("not a grouped chart");
+        };
+        let en: Vec<&str> = keys.iter().map(|k| k.get("en")).collect();
+        let zh: Vec<&str> = keys.iter().map(|k| k.get("zh")).collect();
+        assert_eq!(en, ["Beta", "Alpha"]);
+        assert_eq!(zh, ["乙", "甲"]);
+    }
+
+    #[test]
+    fn given_keys_are_kept() {
+        let (c, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    keys: [K1, K2]\n    groups:\n      - label: G1\n        series: [a, b]\n"
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        let ChartData::Groups { keys, .. } = &c.charts["c"].data else {
+            panic!("not a grouped chart");
+        };
+        assert_eq!(keys[0].get("en"), "K1");
+    }
+
+    #[test]
+    fn without_keys_every_group_matches_the_first() {
+        let (_, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    groups:\n      - label: G1\n        series: [a, b]\n      - label: G2\n        series: [a]\n"
+        ));
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].contains("m.yaml:18:9")
+                && msgs[0].contains("this group has 1 metric(s) but the first group has 2"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn with_keys_a_short_group_is_pointed_at() {
+        let (_, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    keys: [K1, K2]\n    groups:\n      - label: G1\n        series: [a, b]\n      - label: G2\n        series: [b]\n"
+        ));
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].contains("m.yaml:19:9")
+                && msgs[0].contains("this group has 1 metric(s) but the chart has 2 key(s)"),
             "{msgs:?}"
         );
     }

@@ -287,9 +287,10 @@ metrics:
 
 const CHARTS_HEAD: &str = "
 # Charts are drawn at build time as SVG, with a data table under each.
-# Types: bar, hbar, donut (series of metric ids), grouped_bar (keys and
-# groups), line (points: { x: \"2024\", metric: ID }). A chart combines
-# metrics of one unit. Place it in a page with ![caption](chart:ID).
+# Types: bar, hbar, donut (series of metric ids), grouped_bar (groups, each
+# a label and a series; the legend is the labels of the first group's
+# metrics, or keys), line (points: { x: \"2024\", metric: ID }). A chart
+# combines metrics of one unit. Place it in a page with ![caption](chart:ID).
 charts:
   - id: spending
     type: donut
