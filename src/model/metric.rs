@@ -122,6 +122,58 @@ impl Metric {
         Some(number::format_quantity(&q, words))
     }
 
+    /// The text of a reference to this metric: its value, or what `filter`
+    /// shows; `None` when the metric lacks it ([`Metric::filter`] says so).
+    pub fn format_with(
+        &self,
+        filter: Option<Filter>,
+        lang: &str,
+        words: &NumberWords,
+    ) -> Option<String> {
+        match filter {
+            None => Some(self.format(lang, words)),
+            Some(Filter::Number) => Some(self.format_number(lang, words)),
+            Some(Filter::Change) => self.format_change(words),
+            Some(Filter::Previous) => self.format_previous(lang, words),
+        }
+    }
+
+    /// The filter written as `name` after `|`, when this metric can show
+    /// it: `| change` needs `change:`, `| previous` needs `previous:`.
+    pub fn filter(&self, name: &str) -> Result<Filter, ReferenceError> {
+        let Some(filter) = Filter::parse(name) else {
+            let names: Vec<String> = Filter::ALL.iter().map(|f| f.name().to_string()).collect();
+            let hint = match closest(name, names.iter()) {
+                Some(close) => format!("did you mean `| {close}`?"),
+                None => "use `| number`, `| change` or `| previous`, or no filter".to_string(),
+            };
+            return Err(ReferenceError {
+                message: format!("unknown filter `{name}`"),
+                hint,
+            });
+        };
+        let present = match filter {
+            Filter::Number => true,
+            Filter::Change => self.change.is_some(),
+            Filter::Previous => self.previous.is_some(),
+        };
+        if present {
+            return Ok(filter);
+        }
+        let (key, o) = (filter.name(), &self.origin);
+        Err(ReferenceError {
+            message: format!("metric `{}` has no `{key}` to show", self.id),
+            hint: format!(
+                "add `{key}:` ({}) to metric `{}` at {}:{}:{}",
+                filter.meaning(),
+                self.id,
+                o.file.display(),
+                o.line,
+                o.col
+            ),
+        })
+    }
+
     /// The exact value with every digit, for data tables ("253,620,000 元").
     pub fn format_exact(&self, lang: &str, words: &NumberWords) -> String {
         let mut q = self.quantity(&self.value, lang);
@@ -130,6 +182,54 @@ impl Metric {
         }
         number::format_quantity(&q, words)
     }
+}
+
+/// What a `{{ metric:ID | filter }}` reference shows in place of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// `| number`: the number with its approximation word, no unit.
+    Number,
+    /// `| change`: the change on last year, unsigned ("40.1%").
+    Change,
+    /// `| previous`: last year's value, with its unit.
+    Previous,
+}
+
+impl Filter {
+    /// Every filter, in the order messages list them.
+    pub const ALL: [Self; 3] = [Self::Number, Self::Change, Self::Previous];
+
+    /// The filter as written after `|`; also the metric key it shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Number => "number",
+            Self::Change => "change",
+            Self::Previous => "previous",
+        }
+    }
+
+    /// The filter written as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the metric key of the same name holds, for hints.
+    fn meaning(self) -> &'static str {
+        match self {
+            Self::Number => "the value",
+            Self::Change => "the change on last year as a ratio, 0.124 for +12.4%",
+            Self::Previous => "last year's value, in the same unit",
+        }
+    }
+}
+
+/// Why a metric reference cannot be shown, for a diagnostic where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
 }
 
 static EMPTY_NOUN: Noun = Noun {
@@ -1039,6 +1139,45 @@ mod tests {
                 && msgs[0].contains("this group has 1 metric(s) but the chart has 2 key(s)"),
             "{msgs:?}"
         );
+    }
+
+    #[test]
+    fn filters_show_what_the_metric_has() {
+        let (c, d) = catalog(
+            "metrics:\n  - id: v\n    label: V\n    value: 22959\n    unit: { zh: 人, en: people }\n    approx: over\n    previous: 16384\n  - id: w\n    label: W\n    value: 1\n    unit: cny\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let (v, w) = (&c.metrics["v"], &c.metrics["w"]);
+        let zh = NumberWords::chinese();
+        let previous = v.filter("previous").unwrap();
+        assert_eq!(previous, Filter::Previous);
+        // Last year's value is stated exactly: no 余 / over.
+        assert_eq!(
+            v.format_with(Some(previous), "zh", &zh).as_deref(),
+            Some("16384人")
+        );
+        assert_eq!(v.format_with(None, "zh", &zh).as_deref(), Some("22959余人"));
+        let e = v.filter("change").unwrap_err();
+        assert_eq!(e.message, "metric `v` has no `change` to show");
+        let e = w.filter("previous").unwrap_err();
+        assert_eq!(e.message, "metric `w` has no `previous` to show");
+        assert!(
+            e.hint.starts_with("add `previous:` (last year's value"),
+            "{}",
+            e.hint
+        );
+        assert!(
+            e.hint.ends_with("to metric `w` at m.yaml:8:9"),
+            "{}",
+            e.hint
+        );
+        assert_eq!(
+            v.filter("previus").unwrap_err().hint,
+            "did you mean `| previous`?"
+        );
+        let e = v.filter("percent").unwrap_err();
+        assert_eq!(e.message, "unknown filter `percent`");
+        assert!(e.hint.contains("`| previous`"), "{}", e.hint);
     }
 
     #[test]

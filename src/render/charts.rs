@@ -168,6 +168,8 @@ pub struct TableLabels {
     pub exact: String,
     /// "Change on last year"
     pub change: String,
+    /// "Last year"
+    pub previous: String,
 }
 
 /// Estimated advance width of `text` at `size` px: CJK and full-width
@@ -731,24 +733,20 @@ impl Draw<'_> {
         }
     }
 
-    /// The data table with exact figures.
+    /// The data table: each item's value, and the columns some item has
+    /// something for (the exact figure, last year's value, the change).
     fn table(&self, labels: &TableLabels) -> String {
         let rows = self.rows();
-        let show_change = rows.iter().any(|r| r.metric.change.is_some());
-        let show_exact = rows.iter().any(|r| {
-            r.metric.format_exact(self.lang, self.words) != r.metric.format(self.lang, self.words)
-        });
+        let columns: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| rows.iter().any(|r| self.has(*c, r.metric)))
+            .collect();
         let mut html = String::from("<table class=\"data-table\"><thead><tr>");
-        let mut head = |text: &str| {
-            let _ = write!(html, "<th scope=\"col\">{}</th>", html_escape(text));
-        };
-        head(&labels.item);
-        head(&labels.value);
-        if show_exact {
-            head(&labels.exact);
-        }
-        if show_change {
-            head(&labels.change);
+        let headings = [&labels.item, &labels.value]
+            .into_iter()
+            .chain(columns.iter().map(|c| c.heading(labels)));
+        for heading in headings {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", html_escape(heading));
         }
         html.push_str("</tr></thead><tbody>");
         for Row { label, metric: m } in rows {
@@ -758,25 +756,62 @@ impl Draw<'_> {
                 html_escape(&label),
                 html_escape(&m.format(self.lang, self.words))
             );
-            if show_exact {
-                let _ = write!(
-                    html,
-                    "<td>{}</td>",
-                    html_escape(&m.format_exact(self.lang, self.words))
-                );
-            }
-            if show_change {
-                let change = m
-                    .change
-                    .as_ref()
-                    .map(|c| signed_percent(c, self.words))
-                    .unwrap_or_default();
-                let _ = write!(html, "<td>{}</td>", html_escape(&change));
+            for column in &columns {
+                let _ = write!(html, "<td>{}</td>", html_escape(&self.cell(*column, m)));
             }
             html.push_str("</tr>");
         }
         html.push_str("</tbody></table>");
         html
+    }
+
+    /// True when `m` has something to show in `column`; the exact figure
+    /// only when it differs from the value.
+    fn has(&self, column: Column, m: &Metric) -> bool {
+        match column {
+            Column::Exact => {
+                m.format_exact(self.lang, self.words) != m.format(self.lang, self.words)
+            }
+            Column::Previous => m.previous.is_some(),
+            Column::Change => m.change.is_some(),
+        }
+    }
+
+    /// What `m` shows in `column` ("" when it has nothing for it).
+    fn cell(&self, column: Column, m: &Metric) -> String {
+        match column {
+            Column::Exact => m.format_exact(self.lang, self.words),
+            Column::Previous => m.format_previous(self.lang, self.words).unwrap_or_default(),
+            Column::Change => m
+                .change
+                .as_ref()
+                .map(|c| signed_percent(c, self.words))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// An optional column of a data table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// Every digit of the value.
+    Exact,
+    /// Last year's value.
+    Previous,
+    /// The change on last year.
+    Change,
+}
+
+impl Column {
+    /// In table order: last year's value beside this year's, then the change.
+    const ALL: [Self; 3] = [Self::Exact, Self::Previous, Self::Change];
+
+    fn heading(self, labels: &TableLabels) -> &String {
+        match self {
+            Self::Exact => &labels.exact,
+            Self::Previous => &labels.previous,
+            Self::Change => &labels.change,
+        }
     }
 }
 

@@ -346,6 +346,7 @@ impl<'a> Renderer<'a> {
             value: self.t(lang, "table_value"),
             exact: self.t(lang, "table_exact"),
             change: self.t(lang, "table_change"),
+            previous: self.t(lang, "table_previous"),
         }
     }
 
@@ -1011,12 +1012,8 @@ fn metric_text(
     words: &crate::model::number::NumberWords,
 ) -> Option<String> {
     let m = report.catalog.metrics.get(id)?;
-    match filter {
-        None => Some(m.format(lang, words)),
-        Some("number") => Some(m.format_number(lang, words)),
-        Some("change") => m.format_change(words),
-        Some(_) => None,
-    }
+    let filter = filter.map(|name| m.filter(name)).transpose().ok()?;
+    m.format_with(filter, lang, words)
 }
 
 /// Replaces metric references in plain front-matter text.
@@ -1282,20 +1279,11 @@ fn check_reference(
                 format!("unknown metric `{}`", r.id),
                 catalog.unknown_hint(&r.id, catalog.metrics.keys()),
             )),
-            Some(m) => match r.filter.as_deref() {
-                None | Some("number") => {}
-                Some("change") if m.change.is_none() => {
-                    diags.push(error(
-                        format!("metric `{}` has no `change` to show", r.id),
-                        "add `change:` to the metric in its metrics.yaml".into(),
-                    ));
+            Some(m) => {
+                if let Some(Err(e)) = r.filter.as_deref().map(|name| m.filter(name)) {
+                    diags.push(error(e.message, e.hint));
                 }
-                Some("change") => {}
-                Some(other) => diags.push(error(
-                    format!("unknown filter `{other}`"),
-                    "use `| number` or `| change`, or no filter".into(),
-                )),
-            },
+            }
         },
         RefKind::Chart if !catalog.charts.contains_key(&r.id) && unknown_is_follow_on => {}
         RefKind::Chart if !catalog.charts.contains_key(&r.id) => {

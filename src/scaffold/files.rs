@@ -200,7 +200,7 @@ const METRICS: &[MetricSpec] = &[
         noun: None,
         extra: &[
             "change: 0.124                     # +12.4% on last year (a ratio)",
-            "# previous: 11174000              # last year's value, only where your source states it",
+            "previous: 11174000                # last year's value, only where your source states it",
         ],
     },
     MetricSpec {
