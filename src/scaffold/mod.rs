@@ -24,7 +24,7 @@ pub struct NewOptions {
     pub languages: Vec<String>,
     /// `--title` values: `TEXT` for every language, or `LANG=TEXT` for one.
     pub titles: Vec<String>,
-    /// The report's year (default: the current year).
+    /// The year the report covers (default: last year).
     pub year: Option<i32>,
 }
 
@@ -44,7 +44,7 @@ pub fn new_report(options: &NewOptions) -> Result<Created, Error> {
     check_languages(&options.languages)?;
     let titles = parse_titles(&options.titles, &options.languages)?;
     check_empty(&options.dir)?;
-    let year = options.year.unwrap_or_else(current_year).to_string();
+    let year = options.year.unwrap_or_else(last_year).to_string();
     let plan = Plan {
         languages: &options.languages,
         titles: &titles,
@@ -199,12 +199,18 @@ fn write(path: &Path, text: &str) -> Result<(), Error> {
     fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
-/// The current year (UTC) from the system clock.
-fn current_year() -> i32 {
+/// The year before the current one (UTC, from the system clock): an
+/// annual report is almost always written the year after the one it covers.
+fn last_year() -> i32 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    year_of_day(i64::try_from(secs / 86_400).unwrap_or(0))
+    year_before_day(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// The year before the one of a day counted from 1970-01-01.
+fn year_before_day(days: i64) -> i32 {
+    year_of_day(days) - 1
 }
 
 /// The civil year of a day counted from 1970-01-01 (H. Hinnant's algorithm).
@@ -236,6 +242,14 @@ mod tests {
         // 2024-12-31 and 2025-01-01.
         assert_eq!(year_of_day(20_088), 2024);
         assert_eq!(year_of_day(20_089), 2025);
+    }
+
+    #[test]
+    fn the_default_year_is_the_one_before_today() {
+        // 2025-01-01 and 2025-12-31: a report written in 2025 covers 2024.
+        assert_eq!(year_before_day(20_089), 2024);
+        assert_eq!(year_before_day(20_453), 2024);
+        assert_eq!(year_before_day(20_454), 2025);
     }
 
     #[test]
