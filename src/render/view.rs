@@ -1,4 +1,4 @@
-//! The documented template context. Templates receive three variables:
+//! The documented template context. Templates receive four variables:
 //!
 //! - `site`: [`SiteView`], the report and its navigation in the page's language;
 //! - `page`: [`PageView`], what this page shows;
