@@ -403,7 +403,7 @@ impl<'a> Renderer<'a> {
             PageKind::Chapter(chapter) => {
                 let mut scope = Scope::page(&mut ids);
                 let view = self.chapter_content(lang, &path, chapter, &md, &mut scope);
-                let mut page = self.page_view(lang, &path, "chapter", view.title.clone());
+                let mut page = self.page_view(lang, &path, PageType::Chapter, view.title.clone());
                 if let Some(summary) = self.chapter_summary(lang, chapter) {
                     page.description = summary;
                 }
@@ -475,7 +475,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        page.kind = "print".into();
+        page.kind = PageType::Print;
         page.title = self.t(&lang.code, "whole_report");
         page.print = Some(PrintView { chapters });
         page
@@ -653,7 +653,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_view(&self, lang: &Language, path: &str, kind: &str, title: String) -> PageView {
+    fn page_view(&self, lang: &Language, path: &str, kind: PageType, title: String) -> PageView {
         let code = lang.code.as_str();
         let description = self
             .report
@@ -662,7 +662,7 @@ impl<'a> Renderer<'a> {
             .or(self.report.subtitle.as_ref())
             .map_or(String::new(), |t| t.get(code).to_string());
         PageView {
-            kind: kind.to_string(),
+            kind,
             title,
             description,
             canonical_url: self.report.base_url.absolute(path),
@@ -710,7 +710,7 @@ impl<'a> Renderer<'a> {
             md.render(t.page, "foreword", 2, scope).html
         });
         let title = self.report.title.get(code).to_string();
-        let mut page = self.page_view(lang, path, "home", title);
+        let mut page = self.page_view(lang, path, PageType::Home, title);
         page.home = Some(HomeView {
             highlights,
             foreword_title: self.t(code, "foreword"),
@@ -868,7 +868,7 @@ impl<'a> Renderer<'a> {
         let page = self.page_view(
             &lang,
             "404.html",
-            "404",
+            PageType::NotFound,
             self.t(&lang.code, "not_found_title"),
         );
         let chapters = tera::Value::from_serializable(&chapters);
