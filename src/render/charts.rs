@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::load::yaml::ChartKind;
-use crate::model::metric::{Catalog, Chart, ChartData, Metric};
+use crate::model::metric::{Catalog, Chart, ChartData, Group, Metric};
 use crate::model::number::NumberWords;
 use crate::render::html_escape;
 
@@ -68,6 +68,13 @@ struct Draw<'a> {
     style: &'a ChartStyle,
 }
 
+/// A chart's SVG body (without the `<svg>` element) and its height in px.
+#[derive(Default)]
+struct Drawing {
+    body: String,
+    height: i32,
+}
+
 /// A row of the data table (and of the chart's description).
 struct Row<'a> {
     /// The item's label in the page's language.
@@ -116,7 +123,7 @@ pub fn render(
         words,
         style,
     };
-    let (body, height) = match chart.kind {
+    let Drawing { body, height } = match chart.kind {
         ChartKind::Hbar => d.hbar(&d.marks()),
         ChartKind::Bar => d.bar(&d.marks()),
         ChartKind::GroupedBar => d.grouped(),
@@ -331,7 +338,7 @@ impl Draw<'_> {
         let _ = area.draw(&Text::new(text.to_string(), at, &style));
     }
 
-    fn hbar(&self, marks: &[Mark]) -> (String, i32) {
+    fn hbar(&self, marks: &[Mark]) -> Drawing {
         let value_width = marks
             .iter()
             .map(|m| text_width(&m.text, SMALL))
@@ -367,10 +374,10 @@ impl Draw<'_> {
                 y += 34;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn bar(&self, marks: &[Mark]) -> (String, i32) {
+    fn bar(&self, marks: &[Mark]) -> Drawing {
         let n = marks.len().max(1) as i32;
         let column = (WIDTH as i32 - 2 * PAD) / n;
         let fits = |t: &str| text_width(t, SMALL) <= f64::from(column - 4);
@@ -424,41 +431,17 @@ impl Draw<'_> {
                 colour(&self.style.muted),
             ));
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn grouped(&self) -> (String, i32) {
+    fn grouped(&self) -> Drawing {
         let ChartData::Groups { keys, groups } = &self.chart.data else {
-            return (String::new(), 0);
+            return Drawing::default();
         };
         let key_labels: Vec<String> = keys.iter().map(|k| k.get(self.lang).to_string()).collect();
         let rows: Vec<GroupRows> = groups
             .iter()
-            .map(|group| {
-                let marks = group
-                    .metrics
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, id)| {
-                        let m = self.metric(id)?;
-                        let text = m.format(self.lang, self.words);
-                        Some(Mark {
-                            label: key_labels.get(k).cloned().unwrap_or_default(),
-                            value: m.value.to_f64(),
-                            text,
-                            colour: self.palette(k),
-                        })
-                    })
-                    .collect();
-                GroupRows {
-                    lines: wrap(
-                        group.label.get(self.lang),
-                        f64::from(WIDTH as i32 - 2 * PAD),
-                        FONT,
-                    ),
-                    marks,
-                }
-            })
+            .map(|group| self.group_rows(group, &key_labels))
             .collect();
         let all = rows.iter().flat_map(|r| &r.marks);
         let value_width = all
@@ -502,7 +485,31 @@ impl Draw<'_> {
                 y += 14;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
+    }
+
+    /// A group laid out: its label wrapped to the chart's width, one bar
+    /// per metric in the colour of its legend entry.
+    fn group_rows(&self, group: &Group, key_labels: &[String]) -> GroupRows {
+        let marks = group
+            .metrics
+            .iter()
+            .enumerate()
+            .filter_map(|(k, id)| {
+                let m = self.metric(id)?;
+                Some(Mark {
+                    label: key_labels.get(k).cloned().unwrap_or_default(),
+                    value: m.value.to_f64(),
+                    text: m.format(self.lang, self.words),
+                    colour: self.palette(k),
+                })
+            })
+            .collect();
+        let width = f64::from(WIDTH as i32 - 2 * PAD);
+        GroupRows {
+            lines: wrap(group.label.get(self.lang), width, FONT),
+            marks,
+        }
     }
 
     /// Legend entries laid out in rows, and the legend's height.
@@ -560,7 +567,7 @@ impl Draw<'_> {
         }
     }
 
-    fn donut(&self, marks: &[Mark]) -> (String, i32) {
+    fn donut(&self, marks: &[Mark]) -> Drawing {
         let total: f64 = marks.iter().map(|m| m.value.max(0.0)).sum();
         let (cx, cy, outer, inner) = (WIDTH as i32 / 2, PAD + 110, 108.0, 64.0);
         let legend_rows: Vec<Vec<String>> = marks
@@ -614,12 +621,12 @@ impl Draw<'_> {
                 y += 24;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn line(&self) -> (String, i32) {
+    fn line(&self) -> Drawing {
         let ChartData::Points(points) = &self.chart.data else {
-            return (String::new(), 0);
+            return Drawing::default();
         };
         let marks: Vec<Mark> = points
             .iter()
@@ -680,7 +687,7 @@ impl Draw<'_> {
                 );
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
     /// A sentence for `<desc>`: every label with its value.
