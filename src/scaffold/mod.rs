@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::model::lang::is_valid_code;
 use crate::render::theme::default_theme_file;
-use files::Plan;
+use files::{Field, Plan};
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -51,12 +51,12 @@ pub fn new_report(options: &NewOptions) -> Result<Created, Error> {
         year,
     };
     let files = contents(&plan);
-    for (path, text) in &files {
-        write(&options.dir.join(path), text)?;
+    for file in &files {
+        write(&options.dir.join(&file.path), &file.text)?;
     }
     Ok(Created {
         dir: options.dir.clone(),
-        files: files.into_iter().map(|(p, _)| p).collect(),
+        files: files.into_iter().map(|f| f.path).collect(),
         placeholders: options
             .languages
             .iter()
@@ -125,43 +125,69 @@ fn check_empty(dir: &Path) -> Result<(), Error> {
     }
 }
 
+/// A file of the starter report.
+struct StarterFile {
+    /// Relative to the report folder.
+    path: PathBuf,
+    text: String,
+}
+
+impl StarterFile {
+    fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        Self {
+            path: path.into(),
+            text,
+        }
+    }
+}
+
 /// Every file of the starter report, in the order they are written.
-fn contents(plan: &Plan<'_>) -> Vec<(PathBuf, String)> {
+fn contents(plan: &Plan<'_>) -> Vec<StarterFile> {
     let chapter = Path::new("content/01-our-year");
     let mut files = vec![
-        (PathBuf::from("README.md"), readme(plan)),
-        (PathBuf::from(".gitignore"), GITIGNORE.to_string()),
-        (PathBuf::from("content/report.yaml"), plan.report_yaml()),
-        (chapter.join("metrics.yaml"), plan.metrics_yaml()),
+        StarterFile::new("README.md", readme(plan)),
+        StarterFile::new(".gitignore", GITIGNORE.to_string()),
+        StarterFile::new("content/report.yaml", plan.report_yaml()),
+        StarterFile::new(chapter.join("metrics.yaml"), plan.metrics_yaml()),
     ];
+    let title = |text| [Field { key: "title", text }];
     let chapter_front = [
-        ("title", "chapter_title"),
-        ("kicker", "chapter_kicker"),
-        ("summary", "chapter_summary"),
+        Field {
+            key: "title",
+            text: "chapter_title",
+        },
+        Field {
+            key: "kicker",
+            text: "chapter_kicker",
+        },
+        Field {
+            key: "summary",
+            text: "chapter_summary",
+        },
     ];
     for lang in plan.languages {
-        let page = |front: &[(&str, &str)], body: &str| plan.page(lang, front, body);
-        files.push((
-            PathBuf::from(format!("content/_index.{lang}.md")),
-            page(&[("title", "foreword_title")], "foreword"),
-        ));
-        files.push((
-            chapter.join(format!("_index.{lang}.md")),
-            page(&chapter_front, "chapter_lead"),
-        ));
-        files.push((
-            chapter.join(format!("01-funds.{lang}.md")),
-            page(&[("title", "funds_title")], "funds"),
-        ));
-        files.push((
-            chapter.join(format!("02-people.{lang}.md")),
-            page(&[("title", "people_title")], "people"),
-        ));
+        let page = |front: &[Field], body: &str| plan.page(lang, front, body);
+        files.extend([
+            StarterFile::new(
+                format!("content/_index.{lang}.md"),
+                page(&title("foreword_title"), "foreword"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("_index.{lang}.md")),
+                page(&chapter_front, "chapter_lead"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("01-funds.{lang}.md")),
+                page(&title("funds_title"), "funds"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("02-people.{lang}.md")),
+                page(&title("people_title"), "people"),
+            ),
+        ]);
         if let Some(strings) = missing_ui_strings(lang) {
-            files.push((
-                PathBuf::from(format!("themes/default/i18n/{lang}.yaml")),
-                strings,
-            ));
+            let path = format!("themes/default/i18n/{lang}.yaml");
+            files.push(StarterFile::new(path, strings));
         }
     }
     files
