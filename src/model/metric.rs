@@ -606,63 +606,48 @@ fn unit(
     at: (usize, usize),
     diags: &mut Diagnostics,
 ) -> Option<Unit> {
-    let error = |diags: &mut Diagnostics, msg: String| {
-        diags.push(Diagnostic::error(file, at.0, at.1, msg).with_hint(UNIT_HINT));
-        None
-    };
-    match raw {
+    let unit = match raw {
         serde_yaml::Value::String(s) => match s.as_str() {
-            "cny" => Some(Unit::Cny),
-            "percent" => Some(Unit::Percent),
-            "ml" => Some(Unit::Ml),
-            "m2" => Some(Unit::M2),
-            other => error(diags, format!("unknown unit `{other}`")),
+            "cny" => Ok(Unit::Cny),
+            "percent" => Ok(Unit::Percent),
+            "ml" => Ok(Unit::Ml),
+            "m2" => Ok(Unit::M2),
+            other => Err(format!("unknown unit `{other}`")),
         },
-        serde_yaml::Value::Mapping(map) => {
-            let mut nouns = BTreeMap::new();
-            for (key, value) in map {
-                let Some(lang) = key.as_str() else {
-                    return error(diags, "unit keys must be language codes".into());
-                };
-                let noun = match value {
-                    serde_yaml::Value::String(word) => Noun {
-                        one: word.clone(),
-                        other: word.clone(),
-                    },
-                    serde_yaml::Value::Mapping(_) => {
-                        match serde_yaml::from_value::<NounForms>(value.clone()) {
-                            Ok(f) => Noun {
-                                one: f.one,
-                                other: f.other,
-                            },
-                            Err(e) => {
-                                return error(
-                                    diags,
-                                    format!(
-                                        "unit for `{lang}`: {e}; expected {{ one: …, other: … }}"
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                    _ => return error(diags, format!("unit for `{lang}` must be a word")),
-                };
-                nouns.insert(lang.to_string(), noun);
-            }
-            let raw_text = RawText::PerLanguage(
-                nouns
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.other.clone()))
-                    .collect(),
-            );
+        serde_yaml::Value::Mapping(map) => nouns(map).map(|nouns| {
+            // Every language needs its noun, like any text.
+            let words = nouns.iter().map(|(k, v)| (k.clone(), v.other.clone()));
+            let raw_text = RawText::PerLanguage(words.collect());
             text_of(&raw_text, languages, file, at, "unit", diags);
-            Some(Unit::Noun(nouns))
-        }
-        _ => error(
-            diags,
-            "a unit must be a name or a map from language to noun".into(),
-        ),
+            Unit::Noun(nouns)
+        }),
+        _ => Err("a unit must be a name or a map from language to noun".into()),
+    };
+    unit.map_err(|msg| diags.push(Diagnostic::error(file, at.0, at.1, msg).with_hint(UNIT_HINT)))
+        .ok()
+}
+
+/// A noun unit: a word per language, or its `{ one, other }` forms.
+fn nouns(map: &serde_yaml::Mapping) -> Result<BTreeMap<String, Noun>, String> {
+    let mut nouns = BTreeMap::new();
+    for (key, value) in map {
+        let lang = key.as_str().ok_or("unit keys must be language codes")?;
+        let noun = match value {
+            serde_yaml::Value::String(word) => Noun {
+                one: word.clone(),
+                other: word.clone(),
+            },
+            serde_yaml::Value::Mapping(_) => serde_yaml::from_value::<NounForms>(value.clone())
+                .map(|f| Noun {
+                    one: f.one,
+                    other: f.other,
+                })
+                .map_err(|e| format!("unit for `{lang}`: {e}; expected {{ one: …, other: … }}"))?,
+            _ => return Err(format!("unit for `{lang}` must be a word")),
+        };
+        nouns.insert(lang.to_string(), noun);
     }
+    Ok(nouns)
 }
 
 #[derive(serde::Deserialize)]
@@ -895,65 +880,56 @@ fn expected_fields(kind: ChartKind) -> &'static str {
     }
 }
 
+/// Checks what a chart refers to, once every metric is known: each metric
+/// exists, they share one unit, a donut has no negative slice, and the
+/// highlight is one of them.
 fn check_chart_links(
     chart: &Chart,
     catalog: &Catalog,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) {
-    let metrics = &catalog.metrics;
-    let file = &chart.origin.file;
-    let position = |id: &str| {
-        // Point at the reference inside this chart's entry, not at the metric's definition.
-        positions
+    let error = |id: &str, msg: String| {
+        // At the reference inside this chart's entry, not at the metric's definition.
+        let (line, col) = positions
             .value_after(id, chart.origin.line)
-            .unwrap_or((chart.origin.line, chart.origin.col))
+            .unwrap_or((chart.origin.line, chart.origin.col));
+        Diagnostic::error(&chart.origin.file, line, col, msg)
     };
-    let mut first: Option<&Metric> = None;
+    let metrics = &catalog.metrics;
+    let mut known = Vec::new();
     for id in chart.metric_ids() {
-        let Some(metric) = metrics.get(id) else {
-            if catalog.is_follow_on(id, metrics.keys()) {
-                continue;
+        match metrics.get(id) {
+            Some(metric) => known.push(metric),
+            None if catalog.is_follow_on(id, metrics.keys()) => {}
+            None => {
+                let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
+                let hint = catalog.unknown_hint(id, metrics.keys());
+                diags.push(error(id, msg).with_hint(hint));
             }
-            let (line, col) = position(id);
-            let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
-            diags.push(
-                Diagnostic::error(file, line, col, msg)
-                    .with_hint(catalog.unknown_hint(id, metrics.keys())),
-            );
-            continue;
-        };
-        match first {
-            None => first = Some(metric),
-            Some(f) if f.unit != metric.unit => {
-                let (line, col) = position(id);
-                let msg = format!(
-                    "chart `{}` mixes units: `{}` and `{id}` have different units",
-                    chart.id, f.id
-                );
-                diags.push(
-                    Diagnostic::error(file, line, col, msg)
-                        .with_hint("a chart may only combine metrics with the same unit"),
-                );
-            }
-            Some(_) => {}
         }
-        if chart.kind == ChartKind::Donut && metric.value.is_negative() {
-            let (line, col) = position(id);
-            diags.push(Diagnostic::error(
-                file,
-                line,
-                col,
-                format!("a donut chart cannot show the negative value of `{id}`"),
-            ));
+    }
+    if let Some((first, rest)) = known.split_first() {
+        for other in rest.iter().filter(|m| m.unit != first.unit) {
+            let msg = format!(
+                "chart `{}` mixes units: `{}` and `{}` have different units",
+                chart.id, first.id, other.id
+            );
+            let hint = "a chart may only combine metrics with the same unit";
+            diags.push(error(&other.id, msg).with_hint(hint));
+        }
+    }
+    if chart.kind == ChartKind::Donut {
+        for m in known.iter().filter(|m| m.value.is_negative()) {
+            let msg = format!("a donut chart cannot show the negative value of `{}`", m.id);
+            diags.push(error(&m.id, msg));
         }
     }
     if let Some(h) = &chart.highlight
         && !chart.metric_ids().contains(&h.as_str())
     {
-        let (line, col) = position(h);
         let msg = format!("`highlight: {h}` is not one of the chart's metrics");
-        diags.push(Diagnostic::error(file, line, col, msg));
+        diags.push(error(h, msg));
     }
 }
 
@@ -1178,6 +1154,71 @@ mod tests {
         let e = v.filter("percent").unwrap_err();
         assert_eq!(e.message, "unknown filter `percent`");
         assert!(e.hint.contains("`| previous`"), "{}", e.hint);
+    }
+
+    #[test]
+    fn chart_links_are_checked_at_the_reference() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: -1\n    unit: cny\n  - id: b\n    label: B\n    value: 2\n    unit: ml\ncharts:\n  - id: c\n    type: donut\n    title: C\n    series: [a, b, zz]\n    highlight: b2\n",
+        );
+        let mut msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        msgs.sort();
+        let expected = [
+            (
+                "m.yaml:14:14",
+                "a donut chart cannot show the negative value of `a`",
+            ),
+            (
+                "m.yaml:14:17",
+                "chart `c` mixes units: `a` and `b` have different units",
+            ),
+            ("m.yaml:14:20", "chart `c` refers to unknown metric `zz`"),
+            (
+                "m.yaml:15:16",
+                "`highlight: b2` is not one of the chart's metrics",
+            ),
+        ];
+        assert_eq!(msgs.len(), expected.len(), "{msgs:?}");
+        for (msg, (at, text)) in msgs.iter().zip(expected) {
+            assert!(msg.contains(at) && msg.contains(text), "{msg}");
+        }
+    }
+
+    #[test]
+    fn noun_units_take_a_word_or_its_forms() {
+        let unit = |yaml: &str| {
+            let (c, d) = catalog(&format!(
+                "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: {yaml}\n"
+            ));
+            let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+            (c.metrics.get("a").map(|m| m.unit.clone()), msgs.join("\n"))
+        };
+        let (ok, msgs) = unit("{ zh: 人, en: { one: person, other: people } }");
+        assert!(msgs.is_empty(), "{msgs}");
+        let Some(Unit::Noun(nouns)) = ok else {
+            panic!("not a noun unit");
+        };
+        assert_eq!(
+            (nouns["en"].one.as_str(), nouns["zh"].other.as_str()),
+            ("person", "人")
+        );
+        let (none, msgs) = unit("{ zh: 人, en: [people] }");
+        assert!(
+            none.is_none() && msgs.contains("unit for `en` must be a word"),
+            "{msgs}"
+        );
+        let (none, msgs) = unit("{ zh: 人, en: { one: person } }");
+        assert!(
+            none.is_none() && msgs.contains("expected { one: …, other: … }"),
+            "{msgs}"
+        );
+        let (_, msgs) = unit("{ zh: 人 }");
+        assert!(msgs.contains("unit has no text for en"), "{msgs}");
+        let (none, msgs) = unit("[cny]");
+        assert!(
+            none.is_none() && msgs.contains("a unit must be a name or a map"),
+            "{msgs}"
+        );
     }
 
     #[test]
