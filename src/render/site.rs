@@ -346,6 +346,7 @@ impl<'a> Renderer<'a> {
             value: self.t(lang, "table_value"),
             exact: self.t(lang, "table_exact"),
             change: self.t(lang, "table_change"),
+            previous: self.t(lang, "table_previous"),
         }
     }
 
@@ -402,7 +403,7 @@ impl<'a> Renderer<'a> {
             PageKind::Chapter(chapter) => {
                 let mut scope = Scope::page(&mut ids);
                 let view = self.chapter_content(lang, &path, chapter, &md, &mut scope);
-                let mut page = self.page_view(lang, &path, "chapter", view.title.clone());
+                let mut page = self.page_view(lang, &path, PageType::Chapter, view.title.clone());
                 if let Some(summary) = self.chapter_summary(lang, chapter) {
                     page.description = summary;
                 }
@@ -474,7 +475,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        page.kind = "print".into();
+        page.kind = PageType::Print;
         page.title = self.t(&lang.code, "whole_report");
         page.print = Some(PrintView { chapters });
         page
@@ -652,7 +653,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_view(&self, lang: &Language, path: &str, kind: &str, title: String) -> PageView {
+    fn page_view(&self, lang: &Language, path: &str, kind: PageType, title: String) -> PageView {
         let code = lang.code.as_str();
         let description = self
             .report
@@ -661,7 +662,7 @@ impl<'a> Renderer<'a> {
             .or(self.report.subtitle.as_ref())
             .map_or(String::new(), |t| t.get(code).to_string());
         PageView {
-            kind: kind.to_string(),
+            kind,
             title,
             description,
             canonical_url: self.report.base_url.absolute(path),
@@ -709,7 +710,7 @@ impl<'a> Renderer<'a> {
             md.render(t.page, "foreword", 2, scope).html
         });
         let title = self.report.title.get(code).to_string();
-        let mut page = self.page_view(lang, path, "home", title);
+        let mut page = self.page_view(lang, path, PageType::Home, title);
         page.home = Some(HomeView {
             highlights,
             foreword_title: self.t(code, "foreword"),
@@ -867,7 +868,7 @@ impl<'a> Renderer<'a> {
         let page = self.page_view(
             &lang,
             "404.html",
-            "404",
+            PageType::NotFound,
             self.t(&lang.code, "not_found_title"),
         );
         let chapters = tera::Value::from_serializable(&chapters);
@@ -1011,12 +1012,8 @@ fn metric_text(
     words: &crate::model::number::NumberWords,
 ) -> Option<String> {
     let m = report.catalog.metrics.get(id)?;
-    match filter {
-        None => Some(m.format(lang, words)),
-        Some("number") => Some(m.format_number(lang, words)),
-        Some("change") => m.format_change(words),
-        Some(_) => None,
-    }
+    let filter = filter.map(|name| m.filter(name)).transpose().ok()?;
+    m.format_with(filter, lang, words)
 }
 
 /// Replaces metric references in plain front-matter text.
@@ -1282,20 +1279,11 @@ fn check_reference(
                 format!("unknown metric `{}`", r.id),
                 catalog.unknown_hint(&r.id, catalog.metrics.keys()),
             )),
-            Some(m) => match r.filter.as_deref() {
-                None | Some("number") => {}
-                Some("change") if m.change.is_none() => {
-                    diags.push(error(
-                        format!("metric `{}` has no `change` to show", r.id),
-                        "add `change:` to the metric in its metrics.yaml".into(),
-                    ));
+            Some(m) => {
+                if let Some(Err(e)) = r.filter.as_deref().map(|name| m.filter(name)) {
+                    diags.push(error(e.message, e.hint));
                 }
-                Some("change") => {}
-                Some(other) => diags.push(error(
-                    format!("unknown filter `{other}`"),
-                    "use `| number` or `| change`, or no filter".into(),
-                )),
-            },
+            }
         },
         RefKind::Chart if !catalog.charts.contains_key(&r.id) && unknown_is_follow_on => {}
         RefKind::Chart if !catalog.charts.contains_key(&r.id) => {

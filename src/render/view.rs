@@ -1,4 +1,4 @@
-//! The documented template context. Templates receive three variables:
+//! The documented template context. Templates receive four variables:
 //!
 //! - `site`: [`SiteView`], the report and its navigation in the page's language;
 //! - `page`: [`PageView`], what this page shows;
@@ -81,11 +81,27 @@ pub struct ChapterLink {
     pub url: String,
 }
 
+/// Which page a [`PageView`] is. Templates see it as a string, `page.kind`:
+/// `home`, `chapter`, `print` or `404` (`{% if page.kind == "print" %}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageType {
+    /// The cover (`home`).
+    Home,
+    /// A chapter (`chapter`).
+    Chapter,
+    /// The whole report on one page (`print`).
+    Print,
+    /// The page served for a missing URL (`404`).
+    #[serde(rename = "404")]
+    NotFound,
+}
+
 /// What one page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     /// `home`, `chapter`, `print` or `404`.
-    pub kind: String,
+    pub kind: PageType,
     /// Title for `<title>` and Open Graph.
     pub title: String,
     /// Description for meta tags.
@@ -212,4 +228,22 @@ pub struct TocEntry {
     pub title: String,
     /// Headings inside the section.
     pub children: Vec<Heading>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_types_are_the_strings_templates_compare() {
+        let names = [
+            (PageType::Home, "home"),
+            (PageType::Chapter, "chapter"),
+            (PageType::Print, "print"),
+            (PageType::NotFound, "404"),
+        ];
+        for (kind, name) in names {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(name.into()));
+        }
+    }
 }
