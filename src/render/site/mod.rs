@@ -399,10 +399,11 @@ impl<'a> Renderer<'a> {
             .collect();
         let emit =
             |(lang, kind): &(&Language, PageKind<'_>)| self.emit_page(lang, *kind, charts, sink);
-        // A whole-report page holds every section until it is written: a
-        // few at a time, beside the chapter pages, so their bodies are
-        // never all in memory at once (two per language pair on 2 cores
-        // would double the peak for no gain in time).
+        // A whole-report page holds every section's body until it is
+        // written, so they are rendered one after another (half as many at
+        // once as there are threads) while the chapter pages keep the other
+        // threads busy: on 2 cores, both at once would double the peak
+        // memory and gain no time, the total work being the same.
         let at_once = (rayon::current_num_threads() / 2).max(1);
         let printed: Vec<(&Language, PageKind<'_>)> =
             languages.iter().map(|l| (l, PageKind::Print)).collect();
