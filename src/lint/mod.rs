@@ -12,13 +12,14 @@ use rayon::prelude::*;
 use crate::error::Diagnostics;
 use crate::model::Report;
 use crate::publish;
-use crate::render::site::{RenderedSite, all_pages};
+use crate::render::site::RenderedSite;
 
 /// Runs every check on a report and its rendered site.
 pub fn check(root: &Path, report: &Report, site: &RenderedSite, diags: &mut Diagnostics) {
     translations::check(report, diags);
     let metrics = prose::MetricValues::new(&report.catalog);
-    let found: Vec<Diagnostics> = all_pages(report)
+    let pages: Vec<_> = report.pages().collect();
+    let found: Vec<Diagnostics> = pages
         .par_iter()
         .map(|page| {
             let mut found = Diagnostics::new();

@@ -7,6 +7,12 @@
 //!   `page.chapter.number`);
 //! - `t`: the theme's UI strings for the page's language (`t.next_chapter`).
 //!
+//! The built-in templates for generated files get their own variables:
+//! `figure.html` (a chart in a page's text) gets `figure`, a [`FigureView`];
+//! `sitemap.xml` gets `urls`, a list of [`SitemapUrl`]; `robots.txt` gets
+//! `sitemap_url` (the sitemap's absolute URL, "" when the report has no
+//! `base_url` with a host).
+//!
 //! These are view structs made for templates, not nianbao's internal
 //! types, so the internals can change without breaking themes.
 
@@ -228,6 +234,46 @@ pub struct TocEntry {
     pub title: String,
     /// Headings inside the section.
     pub children: Vec<Heading>,
+}
+
+/// A chart placed in a page's text (`figure.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// Element id of the chart on this page (`chart-ID`, suffixed when the
+    /// chart is placed twice); the figure's own id is `fig-` and this.
+    pub dom_id: String,
+    /// The caption as inline HTML.
+    pub caption: String,
+    /// The chart as inline SVG markup.
+    pub svg: String,
+    /// The chart's note ("" when none).
+    pub note: String,
+    /// `<table>` with the chart's exact numbers, as HTML.
+    pub table: String,
+    /// Label of the data table (`t.data_table`).
+    pub data_table: String,
+    /// URL of the SVG file to download, relative to the page.
+    pub download_url: String,
+    /// Label of the download link (`t.download_svg`).
+    pub download_label: String,
+}
+
+/// A page in `sitemap.xml`, with the same page in every language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    /// Absolute URL of the page.
+    pub loc: String,
+    /// The page in every language, this one included.
+    pub alternates: Vec<SitemapAlternate>,
+}
+
+/// One language of a page in `sitemap.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapAlternate {
+    /// BCP 47 tag.
+    pub hreflang: String,
+    /// Absolute URL.
+    pub href: String,
 }
 
 #[cfg(test)]

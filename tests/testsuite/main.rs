@@ -15,6 +15,7 @@ mod invalid;
 mod model;
 mod new;
 mod output_hardening;
+mod pipeline;
 mod print;
 mod publish;
 mod publish_hardening;
