@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod error;
+pub mod http;
 pub mod lint;
 pub mod load;
 pub mod model;

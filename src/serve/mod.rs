@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use server::{EVENTS_PATH, content_type, resolve_path};
+pub use crate::http::{content_type, resolve_path};
+pub use server::EVENTS_PATH;
 pub use site::{LiveSite, Snapshot};
 
 /// What `serve` needs to know.
