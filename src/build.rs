@@ -109,12 +109,22 @@ fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
         let (rendered, render_diags) =
             render::site::render_with_options(&p.report, &p.theme, &charts, render_options);
         diags.extend(render_diags);
-        if lint && !diags.has_errors() {
-            crate::lint::check(&options.root, &p.report, &rendered, &mut diags);
+        if !diags.has_errors() {
+            let pdfs = pdf_paths(&p.report, options.pdf);
+            diags.extend(rendered.check_links(&p.report.base_url, &pdfs));
+            if lint {
+                crate::lint::check(&p.report, &mut diags);
+            }
         }
         site = rendered;
     }
     finish(prepared.map(|p| p.report), site, diags, options.strict)
+}
+
+/// The PDFs `build --pdf` prints after rendering, which pages link to.
+fn pdf_paths(report: &Report, pdf: bool) -> Vec<String> {
+    let langs = report.languages.iter().filter(|_| pdf);
+    langs.map(|l| render::site::pdf_path(&l.code)).collect()
 }
 
 /// Applies `--strict`, and turns errors into `Err` (counting pages otherwise).

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod error;
 pub mod http;
+pub mod links;
 pub mod lint;
 pub mod load;
 pub mod model;

@@ -325,7 +325,7 @@ mod tests {
                 path: "a/index.html".into(),
                 bytes: text.as_bytes().to_vec(),
             }],
-            copies: vec![],
+            ..RenderedSite::default()
         }
     }
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::links::WrittenLinks;
 use crate::load::discover::Page;
 use crate::load::locate::LineIndex;
 use crate::model::lang::Language;
@@ -27,6 +28,8 @@ pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     /// (source on disk, path below the output folder) to copy as they are.
     pub copies: Vec<(PathBuf, String)>,
+    /// Where the links of each page's Markdown are written.
+    pub written: WrittenLinks,
 }
 
 /// Renders the whole site. Problems (unknown references, template errors)
@@ -190,6 +193,7 @@ pub fn render_with_options(
     site.files.push(renderer.sitemap());
     site.files.push(renderer.robots());
     site.copies = renderer.copies(&site.files, &mut diags);
+    site.written = renderer.take_written();
     diags.sort();
     (site, diags)
 }
@@ -238,6 +242,8 @@ struct Renderer<'a> {
     chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
     /// `chapters` template values by (language, page folder).
     chapter_lists: Mutex<BTreeMap<(String, String), tera::Value>>,
+    /// Where the links of the pages rendered so far are written.
+    written: Mutex<WrittenLinks>,
 }
 
 impl<'a> Renderer<'a> {
@@ -260,6 +266,7 @@ impl<'a> Renderer<'a> {
             fallback_i18n: I18n::default(),
             chapter_texts: BTreeMap::new(),
             chapter_lists: Mutex::new(BTreeMap::new()),
+            written: Mutex::default(),
         };
         renderer.chapter_texts = report
             .languages
@@ -273,6 +280,28 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         renderer
+    }
+
+    /// Notes where the links of a body rendered for the page at `path` are written.
+    fn record_links(
+        &self,
+        path: &str,
+        page: &Page,
+        links: Vec<markdown::BodyLink>,
+        elsewhere: bool,
+    ) {
+        let written = super::links::written(page, links, elsewhere);
+        if written.is_empty() {
+            return;
+        }
+        let mut all = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(format!("{path}index.html"))
+            .or_default()
+            .extend(written);
+    }
+
+    fn take_written(&self) -> WrittenLinks {
+        std::mem::take(&mut self.written.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     fn i18n(&self, lang: &str) -> &I18n {
@@ -971,7 +1000,12 @@ impl PageMarkdown<'_> {
             link_base: &scope.link_base,
             table_label: &self.renderer.t(code, "table"),
         };
-        markdown::render(page.body(), &mut ctx)
+        let mut html = markdown::render(page.body(), &mut ctx);
+        let links = std::mem::take(&mut html.links);
+        let elsewhere = !scope.link_base.is_empty();
+        self.renderer
+            .record_links(self.path, page, links, elsewhere);
+        html
     }
 
     fn figure(&self, id: &str, caption: &str) -> Option<String> {

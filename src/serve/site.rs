@@ -117,6 +117,9 @@ impl LiveSite {
         let (rendered, render_diags) =
             site::render_with_charts(&prepared.report, &prepared.theme, &charts);
         diags.extend(render_diags);
+        if !diags.has_errors() {
+            diags.extend(rendered.check_links(&prepared.report.base_url, &[]));
+        }
         let diags = self.finish(diags);
         if diags.has_errors() {
             return (Err(()), diags);
