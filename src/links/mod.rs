@@ -5,7 +5,7 @@
 //! site, so what one accepts the others accept.
 //!
 //! Pages are scanned for their links and ids ([`html`]) in parallel, and
-//! each link is resolved against the page's URL ([`resolve`]). A broken
+//! each link is resolved against the page's URL (`resolve`). A broken
 //! link that the renderer recorded as written in a Markdown body
 //! ([`Written`]) is reported at that file, line and column; any other (a
 //! template's) at the generated page.
