@@ -106,7 +106,7 @@ fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
     {
         let charts = render::site::render_charts(&p.report, &p.theme);
         let render_options = render::site::RenderOptions { pdf: options.pdf };
-        let (rendered, render_diags) =
+        let (mut rendered, render_diags) =
             render::site::render_with_options(&p.report, &p.theme, &charts, render_options);
         diags.extend(render_diags);
         if !diags.has_errors() {
@@ -116,6 +116,8 @@ fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
                 crate::lint::check(&p.report, &mut diags);
             }
         }
+        // Only the link check needs them; the site is held until written.
+        rendered.written = Default::default();
         site = rendered;
     }
     finish(prepared.map(|p| p.report), site, diags, options.strict)
