@@ -5,6 +5,17 @@ One command on a fresh machine (as root, for apt):
 
     python3 bench/run.py                  # 120, 1200 and 12000 sections per language
     python3 bench/run.py --sizes 120 1200 --runs 5
+    python3 bench/run.py --corpus gen_corpus --sizes 1200 12000 \
+        --baseline /tmp/nianbao-before    # the project corpus, and an older build beside
+
+Two corpora: `gen` (bench/gen.py, the default) and `gen_corpus`
+(bench/gen_corpus.py, the project's benchmark corpus: tables, lists and
+links in every section, a chart per chapter; its `nianbao` layout is ours,
+its `hugo` layout Hugo's; nianbao's default theme is built in, so no themes/
+is copied in). `--baseline` also measures another nianbao binary (an older
+commit, say) in the same hyperfine run, so the two are compared under the
+same load; `--interleave` makes the commands take turns run by run, for a
+machine shared with other work.
 
 Sources and outputs live on tmpfs (/dev/shm) so CPU work is compared, not
 the disk. Every run starts from an empty output folder. Wall times come
@@ -55,8 +66,8 @@ def count(path, name=None, suffix=None):
     return n
 
 
-def hyperfine(commands, prepare, runs, export):
-    args = ["hyperfine", "--style", "basic", "--runs", str(runs), "--warmup", "1", "--export-json", export]
+def hyperfine(commands, prepare, runs, export, warmup=1):
+    args = ["hyperfine", "--style", "basic", "--runs", str(runs), "--warmup", str(warmup), "--export-json", export]
     for name, cmd in commands:
         args += ["--prepare", prepare, "-n", name, cmd]
     subprocess.run(args, check=True)
@@ -64,20 +75,64 @@ def hyperfine(commands, prepare, runs, export):
         return {r["command"]: r for r in json.load(f)["results"]}
 
 
-def bench_size(n, work, runs):
+def generate(corpus, n, src):
+    """Writes the corpus with n sections per language below src (src/nianbao,
+    src/hugo); returns its number of chapters."""
+    if corpus == "gen":
+        gen = sh([sys.executable, os.path.join(ROOT, "bench", "gen.py"), "--sections", str(n), "--out", src])
+        return int(re.search(r"in (\d+) chapters", gen.stdout).group(1))
+    script = os.path.join(ROOT, "bench", "gen_corpus.py")
+    chapters = set()
+    for layout in ("nianbao", "hugo"):
+        out = sh([sys.executable, script, str(n), layout, os.path.join(src, layout)])
+        chapters.add(json.loads(out.stdout)["chapters"])
+    assert len(chapters) == 1, f"the layouts disagree on the chapters: {chapters}"
+    return chapters.pop()
+
+
+def hyperfine_interleaved(commands, prepare, runs, export):
+    """Like `hyperfine`, but one run of each command per round, round after
+    round, so the commands take turns: on a machine shared with other work,
+    load that comes and goes then weighs on each alike (hyperfine runs all
+    of one command's runs before the next command's). One round first as a
+    warm-up."""
+    times = {name: [] for name, _ in commands}
+    for round_ in range(runs + 1):
+        results = hyperfine(commands, prepare, 1, export, warmup=0)
+        if round_ == 0:
+            continue
+        for name, _ in commands:
+            times[name].extend(results[name]["times"])
+    out = {}
+    for name, samples in times.items():
+        samples.sort()
+        mid = len(samples) // 2
+        median = samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
+        out[name] = {"median": median, "min": samples[0], "max": samples[-1], "times": samples}
+    return out
+
+
+def bench_size(corpus, n, work, runs, baseline, interleave=False):
     src = os.path.join(work, f"src-{n}")
     shutil.rmtree(src, ignore_errors=True)
-    gen = sh([sys.executable, os.path.join(ROOT, "bench", "gen.py"), "--sections", str(n), "--out", src])
-    chapters = int(re.search(r"in (\d+) chapters", gen.stdout).group(1))
+    chapters = generate(corpus, n, src)
     nb_out, hugo_out = os.path.join(work, f"out-{n}-nianbao"), os.path.join(work, f"out-{n}-hugo")
+    base_out = os.path.join(work, f"out-{n}-baseline")
     nb_cmd = [NIANBAO, "build", "--root", os.path.join(src, "nianbao"), "--output", nb_out]
     hugo_cmd = ["hugo", "--quiet", "--source", os.path.join(src, "hugo"), "--destination", hugo_out]
-    results = hyperfine(
-        [("nianbao", " ".join(nb_cmd)), ("hugo", " ".join(hugo_cmd))],
-        f"rm -rf {nb_out} {hugo_out}", runs, os.path.join(work, f"hyperfine-{n}.json"))
-    for out in (nb_out, hugo_out):
+    commands = [("nianbao", " ".join(nb_cmd)), ("hugo", " ".join(hugo_cmd))]
+    base_cmd = baseline and [baseline, "build", "--root", os.path.join(src, "nianbao"), "--output", base_out]
+    if base_cmd:
+        commands.append(("baseline", " ".join(base_cmd)))
+    timer = hyperfine_interleaved if interleave else hyperfine
+    results = timer(commands, f"rm -rf {nb_out} {hugo_out} {base_out}", runs,
+                    os.path.join(work, f"hyperfine-{n}.json"))
+    for out in (nb_out, hugo_out, base_out):
         shutil.rmtree(out, ignore_errors=True)
     memory = {"nianbao": peak_kb(nb_cmd), "hugo": peak_kb(hugo_cmd)}
+    if base_cmd:
+        memory["baseline"] = peak_kb(base_cmd)
+        shutil.rmtree(base_out, ignore_errors=True)
     # Every page was produced: nianbao renders a page per chapter and language
     # plus the covers and the whole-report pages (every section again);
     # Hugo a page per section, a list per chapter, and homes.
@@ -88,12 +143,15 @@ def bench_size(n, work, runs):
     charts = count(os.path.join(nb_out, "charts"), suffix=".svg")
     assert charts == 2 * chapters, f"nianbao drew {charts} charts, expected {2 * chapters}"
     shutil.rmtree(src, ignore_errors=True)
-    return {
+    row = {
         "sections": n, "chapters": chapters,
         "nianbao": results["nianbao"]["median"], "hugo": results["hugo"]["median"],
         "nianbao_mem": memory["nianbao"], "hugo_mem": memory["hugo"],
         "nianbao_pages": nb_pages, "hugo_pages": hugo_pages, "charts": charts,
     }
+    if base_cmd:
+        row.update(baseline=results["baseline"]["median"], baseline_mem=memory["baseline"])
+    return row
 
 
 def bench_2020(work, runs):
@@ -116,6 +174,36 @@ def machine():
     return f"{os.cpu_count()} cores, {cpu}; {platform.system()} {platform.release()}; {nianbao}; Hugo {hugo}"
 
 
+def table(rows):
+    """The results table; with a baseline, its wall time and memory beside."""
+    base = all("baseline" in r for r in rows)
+    head = "| sections per language | nianbao wall | Hugo wall | ratio nianbao/Hugo | nianbao peak RSS | Hugo peak RSS | memory ratio |"
+    rule = "| --- | --- | --- | --- | --- | --- | --- |"
+    if base:
+        head += " baseline wall | baseline peak RSS |"
+        rule += " --- | --- |"
+    lines = [head, rule]
+    for r in rows:
+        line = (f"| {r['sections']:,} | {r['nianbao'] * 1000:.0f} ms | {r['hugo'] * 1000:.0f} ms | "
+                f"{r['nianbao'] / r['hugo']:.2f}× | {mib(r['nianbao_mem'])} | "
+                f"{mib(r['hugo_mem'])} | {r['nianbao_mem'] / r['hugo_mem']:.2f}× |")
+        if base:
+            line += f" {r['baseline'] * 1000:.0f} ms | {mib(r['baseline_mem'])} |"
+        lines.append(line)
+    lines += ["", "Pages checked: " + "; ".join(
+        f"{r['sections']:,}: nianbao {r['nianbao_pages']} pages + {r['charts']} charts, Hugo {r['hugo_pages']} pages"
+        for r in rows)]
+    sizes = {r["sections"]: r for r in rows}
+    if 1200 in sizes and 12000 in sizes:
+        lines += ["", f"Scaling: nianbao 12,000 / 1,200 = {sizes[12000]['nianbao'] / sizes[1200]['nianbao']:.1f}× "
+                      f"(linear would be 10×); Hugo {sizes[12000]['hugo'] / sizes[1200]['hugo']:.1f}×."]
+    return lines
+
+
+def mib(kb):
+    return f"{kb / 1024:.0f} MiB"
+
+
 def write_results(rows, report_2020, info):
     lines = [
         "# Benchmark results",
@@ -128,21 +216,7 @@ def write_results(rows, report_2020, info):
         "",
         f"Machine: {info}",
         "",
-        "| sections per language | nianbao wall | Hugo wall | ratio nianbao/Hugo | nianbao peak RSS | Hugo peak RSS | memory ratio |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['sections']:,} | {r['nianbao'] * 1000:.0f} ms | {r['hugo'] * 1000:.0f} ms | "
-            f"{r['nianbao'] / r['hugo']:.2f}× | {r['nianbao_mem'] / 1024:.0f} MB | "
-            f"{r['hugo_mem'] / 1024:.0f} MB | {r['nianbao_mem'] / r['hugo_mem']:.2f}× |")
-    lines += ["", "Pages checked: " + "; ".join(
-        f"{r['sections']:,}: nianbao {r['nianbao_pages']} pages + {r['charts']} charts, Hugo {r['hugo_pages']} pages"
-        for r in rows)]
-    sizes = {r["sections"]: r for r in rows}
-    if 1200 in sizes and 12000 in sizes:
-        lines += ["", f"Scaling: nianbao 12,000 / 1,200 = {sizes[12000]['nianbao'] / sizes[1200]['nianbao']:.1f}× "
-                      f"(linear would be 10×); Hugo {sizes[12000]['hugo'] / sizes[1200]['hugo']:.1f}×."]
+    ] + table(rows)
     if report_2020:
         lines += ["", f"The 2020 report (`content/`), full release build: median "
                       f"{report_2020['median'] * 1000:.1f} ms (min {report_2020['min'] * 1000:.1f}, max {report_2020['max'] * 1000:.1f})."]
@@ -151,11 +225,49 @@ def write_results(rows, report_2020, info):
     if os.path.exists(path):
         with open(path) as f:
             text = f.read()
-        if "\n## Profile" in text:
-            notes = text[text.index("\n## Profile"):]
+        if "\n## " in text:
+            notes = text[text.index("\n## "):]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n" + notes)
     print("\n".join(lines))
+
+
+CORPUS_HEADING = "## The project corpus (`bench/gen_corpus.py`)"
+
+
+def write_corpus_results(rows, info, baseline, interleave):
+    """Puts the gen_corpus table in its own section of RESULTS.md, replacing
+    the one there, so the gen.py figures above stay as they are."""
+    lines = [
+        CORPUS_HEADING,
+        "",
+        "Produced by `python3 bench/run.py --corpus gen_corpus` (see its docstring): every",
+        "section has a table, lists and links, every chapter a chart; nianbao builds the",
+        "`nianbao` layout, Hugo the `hugo` layout of the same text. Wall time is the hyperfine",
+        "median, peak RSS from `/usr/bin/time -v`, Hugo and nianbao in the same run.",
+    ]
+    if interleave:
+        lines += ["With `--interleave`: the commands took turns, one run each per round, so load",
+                  "from other work on the machine weighs on each alike."]
+    if baseline:
+        lines += [f"The baseline columns are `{os.path.basename(baseline)}`, measured in the same run."]
+    lines += ["", f"Machine: {info}", ""] + table(rows) + [""]
+    path = os.path.join(ROOT, "bench", "RESULTS.md")
+    with open(path) as f:
+        text = f.read()
+    section = "\n".join(lines)
+    if CORPUS_HEADING in text:
+        start = text.index(CORPUS_HEADING)
+        end = text.find("\n## ", start + len(CORPUS_HEADING))
+        rest = text[end + 1:] if end >= 0 else ""
+        text = text[:start] + section + ("\n" + rest if rest else "")
+    else:
+        at = text.find("\n## ")
+        at = at + 1 if at >= 0 else len(text)
+        text = text[:at] + section + "\n" + text[at:]
+    with open(path, "w") as f:
+        f.write(text)
+    print(section)
 
 
 def main():
@@ -163,12 +275,19 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[120, 1200, 12000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default="/dev/shm/nianbao-bench")
+    parser.add_argument("--corpus", choices=["gen", "gen_corpus"], default="gen",
+                        help="gen: bench/gen.py (default); gen_corpus: bench/gen_corpus.py")
+    parser.add_argument("--baseline", help="another nianbao binary to measure in the same run")
+    parser.add_argument("--interleave", action="store_true",
+                        help="the commands take turns, one run each per round (for a shared machine)")
     args = parser.parse_args()
     ensure_tools()
     os.makedirs(args.work, exist_ok=True)
-    rows = [bench_size(n, args.work, args.runs) for n in args.sizes]
-    report_2020 = bench_2020(args.work, args.runs)
-    write_results(rows, report_2020, machine())
+    rows = [bench_size(args.corpus, n, args.work, args.runs, args.baseline, args.interleave) for n in args.sizes]
+    if args.corpus == "gen":
+        write_results(rows, bench_2020(args.work, args.runs), machine())
+    else:
+        write_corpus_results(rows, machine(), args.baseline, args.interleave)
     shutil.rmtree(args.work, ignore_errors=True)
 
 

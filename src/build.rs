@@ -1,12 +1,24 @@
-//! The pipeline: load → model → render → output. `check` runs the same
-//! pipeline and writes nothing, so the two can never disagree.
+//! The pipeline: load → model → render → output, one for every command.
+//! [`run`] takes a report through the stages into a [`Sink`]: `build`
+//! gives it the staged output folder, so each page is written as soon as it
+//! is rendered; `check`, `publish` and `serve` give it memory, because they
+//! look at the whole site before anything is written (or serve it from
+//! there). So none of them can disagree with `build`.
+//!
+//! Every run checks the site's links ([`crate::links`]) from the pages as
+//! they pass into the sink ([`Scanning`]): the verdict is the same for
+//! every command, and `build` never holds the whole site to reach it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Diagnostics, Error};
+use crate::links::{self, ScannedPage, WrittenLinks};
 use crate::model::Report;
 use crate::model::nav::BaseUrl;
-use crate::render::site::RenderedSite;
+use crate::output::stage::{Contents, SiteFiles};
+use crate::output::{MemorySink, Sink, Stage};
+use crate::render::site::{Charts, PrintPage, RenderOptions, RenderedSite};
 use crate::render::theme::Theme;
 use crate::{load, model, output, render};
 
@@ -52,7 +64,8 @@ impl Options {
 /// A successful render: the site and its warnings.
 #[derive(Debug)]
 pub struct Rendered {
-    /// Files of the site.
+    /// Files of the site, when rendered in memory ([`render_site`]); empty
+    /// after [`build`], which writes each file as it is rendered.
     pub site: RenderedSite,
     /// Warnings (errors make [`render_site`] fail instead).
     pub warnings: Diagnostics,
@@ -64,8 +77,8 @@ pub struct Rendered {
     pub base_url: BaseUrl,
     /// The custom domain from report.yaml, if any.
     pub domain: Option<String>,
-    /// Each language's code and whole-report page folder (`en`, `en/print/`).
-    pub print_pages: Vec<(String, String)>,
+    /// Each language's whole-report page (printed by `build --pdf`).
+    pub print_pages: Vec<PrintPage>,
 }
 
 /// A loaded and validated report with its theme: what rendering needs.
@@ -76,51 +89,89 @@ pub struct Prepared {
     pub theme: Theme,
 }
 
-/// Loads and validates the report and loads its theme. Returns what could
-/// be prepared and every problem found on the way.
+/// Loads and validates the report and reads and compiles its theme.
+/// Returns what could be prepared and every problem found on the way.
 pub fn prepare(options: &Options) -> (Option<Prepared>, Diagnostics) {
     let (raw, mut diags) = load::discover(&options.root);
     let Some(report) = model::report::build(raw, options.base_url.as_deref(), &mut diags) else {
         return (None, diags);
     };
-    render::site::check_references(&report, &mut diags);
+    model::references::check_references(&report, &mut diags);
     let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
-    let theme = render::theme::load(&options.root, &report.theme, &codes, &mut diags);
+    let theme = load::theme::read(&options.root, &report.theme, &mut diags)
+        .and_then(|files| render::theme::compile(files, &codes, &mut diags));
     (theme.map(|theme| Prepared { report, theme }), diags)
 }
 
-/// Loads, validates and renders the report at `options.root`, in memory.
-pub fn render_site(options: &Options) -> Result<Rendered, Error> {
-    render_and_check(options, false)
+/// A report taken through every stage.
+pub struct Run<S> {
+    /// The report and theme.
+    pub prepared: Prepared,
+    /// Every chart, drawn once (the preview reuses them).
+    pub charts: Charts,
+    /// Number of HTML pages put into the sink.
+    pub pages: usize,
+    /// (source on disk, path below the output folder) to copy as they are.
+    pub copies: Vec<(PathBuf, String)>,
+    /// Where the files went.
+    pub sink: S,
+    /// Warnings, sorted (errors make [`run`] fail instead).
+    pub warnings: Diagnostics,
 }
 
-/// Renders in memory and, with `lint`, runs the checks of `nianbao check`
-/// on top of what rendering needs.
-fn render_and_check(options: &Options, lint: bool) -> Result<Rendered, Error> {
-    let (prepared, diags) = prepare(options);
-    let mut site = RenderedSite::default();
-    let mut diags = diags;
+/// Takes the report at `options.root` through every stage, rendering into
+/// the sink `open` gives. The sink is only opened when the report loaded
+/// without errors, so a broken report never touches the output. Fails
+/// with every diagnostic when there are errors (warnings too, with
+/// `--strict`).
+pub fn run<S: Sink>(
+    options: &Options,
+    open: impl FnOnce() -> Result<S, Error>,
+) -> Result<Run<S>, Error> {
+    let (run, diags) = stages(options, open, false)?;
+    let warnings = settle(diags, options.strict)?;
+    // `stages` renders whenever it finds no errors: without a run there are some.
+    let run = run.ok_or_else(|| Error::Content(warnings.clone()))?;
+    Ok(Run { warnings, ..run })
+}
+
+/// [`run`] before `--strict` and the error count decide: the run, when
+/// there was one, and every diagnostic. With `lint`, the checks of
+/// [`crate::lint`] too, once the site rendered without errors.
+fn stages<S: Sink>(
+    options: &Options,
+    open: impl FnOnce() -> Result<S, Error>,
+    lint: bool,
+) -> Result<(Option<Run<S>>, Diagnostics), Error> {
+    let (prepared, mut diags) = prepare(options);
     // Rendering a report with errors would only add follow-on noise.
-    if let Some(p) = &prepared
-        && !diags.has_errors()
-    {
-        let charts = render::site::render_charts(&p.report, &p.theme);
-        let render_options = render::site::RenderOptions { pdf: options.pdf };
-        let (mut rendered, render_diags) =
-            render::site::render_with_options(&p.report, &p.theme, &charts, render_options);
-        diags.extend(render_diags);
-        if !diags.has_errors() {
-            let pdfs = pdf_paths(&p.report, options.pdf);
-            diags.extend(rendered.check_links(&p.report.base_url, &pdfs));
-            if lint {
-                crate::lint::check(&p.report, &mut diags);
-            }
+    let Some(prepared) = prepared.filter(|_| !diags.has_errors()) else {
+        return Ok((None, diags));
+    };
+    let sink = Scanning::new(open()?);
+    let (report, theme) = (&prepared.report, &prepared.theme);
+    let charts = render::site::render_charts(report, theme);
+    let render_options = RenderOptions { pdf: options.pdf };
+    let rendering = render::site::render(report, theme, &charts, render_options, &sink)?;
+    diags.extend(rendering.diags);
+    // Links are followed only on a site that rendered without errors.
+    if !diags.has_errors() {
+        let pdfs = pdf_paths(report, options.pdf);
+        diags.extend(sink.check_links(&rendering.copies, &pdfs, &rendering.written, report));
+        // After the links, whatever they found: `check` reports everything at once.
+        if lint {
+            crate::lint::check(report, &mut diags);
         }
-        // Only the link check needs them; the site is held until written.
-        rendered.written = Default::default();
-        site = rendered;
     }
-    finish(prepared.map(|p| p.report), site, diags, options.strict)
+    let run = Run {
+        prepared,
+        charts,
+        pages: rendering.pages,
+        copies: rendering.copies,
+        sink: sink.inner,
+        warnings: Diagnostics::new(),
+    };
+    Ok((Some(run), diags))
 }
 
 /// The PDFs `build --pdf` prints after rendering, which pages link to.
@@ -129,71 +180,148 @@ fn pdf_paths(report: &Report, pdf: bool) -> Vec<String> {
     langs.map(|l| render::site::pdf_path(&l.code)).collect()
 }
 
-/// Applies `--strict`, and turns errors into `Err` (counting pages otherwise).
-pub fn finish(
-    report: Option<Report>,
-    site: RenderedSite,
-    mut diags: Diagnostics,
-    strict: bool,
-) -> Result<Rendered, Error> {
+/// A sink that scans each page put into it for the link check and notes
+/// every other path, then passes the file on to the sink it wraps. Only
+/// the small per-page summaries are kept, never the pages.
+struct Scanning<S> {
+    inner: S,
+    /// The pages put so far.
+    pages: Mutex<Vec<ScannedPage>>,
+    /// Every other file put so far (charts, assets, sitemap.xml).
+    others: Mutex<Vec<String>>,
+}
+
+impl<S> Scanning<S> {
+    fn new(inner: S) -> Self {
+        Self {
+            inner,
+            pages: Mutex::default(),
+            others: Mutex::default(),
+        }
+    }
+
+    /// An error for every link that leads nowhere among the files put,
+    /// `copies` (copied from content/ after rendering) and `pdfs`.
+    fn check_links(
+        &self,
+        copies: &[(PathBuf, String)],
+        pdfs: &[String],
+        written: &WrittenLinks,
+        report: &Report,
+    ) -> Diagnostics {
+        let pages = lock(&self.pages);
+        let others = lock(&self.others);
+        let copied = copies.iter().map(|(_, dest)| dest.as_str());
+        let later = others.iter().chain(pdfs).map(String::as_str);
+        links::check_scanned(&pages, copied.chain(later), written, &report.base_url)
+    }
+}
+
+/// A lock that a panicking thread left poisoned is still usable: the
+/// lists are only ever pushed to.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<S: Sink> Sink for Scanning<S> {
+    fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error> {
+        if links::is_html(path) {
+            let page = links::scan_page(path, parts);
+            lock(&self.pages).push(page);
+        } else {
+            lock(&self.others).push(path.to_string());
+        }
+        self.inner.put(path, parts)
+    }
+}
+
+/// A sink that keeps nothing: `check` needs only the diagnostics, and the
+/// link check its scans.
+struct Nowhere;
+
+impl Sink for Nowhere {
+    fn put(&self, _path: &str, _parts: &[&[u8]]) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Applies `--strict` and sorts; errors become `Err`.
+pub fn settle(mut diags: Diagnostics, strict: bool) -> Result<Diagnostics, Error> {
     if strict {
         diags.make_strict();
     }
     diags.sort();
-    if diags.has_errors() || report.is_none() {
+    if diags.has_errors() {
         return Err(Error::Content(diags));
     }
-    let print_pages = report.as_ref().map_or_else(Vec::new, |r| {
-        r.languages
-            .iter()
-            .map(|l| {
-                let path = render::site::print_path(&l.code, r.default_lang());
-                (l.code.clone(), path)
-            })
-            .collect()
-    });
-    let (base_url, domain) = report.map(|r| (r.base_url, r.domain)).unwrap_or_default();
-    let pages = site
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .count();
+    Ok(diags)
+}
+
+/// Loads, validates and renders the report at `options.root`, in memory.
+pub fn render_site(options: &Options) -> Result<Rendered, Error> {
+    let run = run(options, || Ok(MemorySink::new()))?;
+    let site = RenderedSite {
+        files: run.sink.into_files(),
+        copies: run.copies,
+    };
+    let report = run.prepared.report;
     Ok(Rendered {
         site,
-        warnings: diags,
-        pages,
-        base_url,
-        domain,
-        print_pages,
+        warnings: run.warnings,
+        pages: run.pages,
+        print_pages: render::site::print_pages(&report),
+        base_url: report.base_url,
+        domain: report.domain,
         changes: output::Changes::default(),
     })
 }
 
-/// Renders and writes the site (with `options.pdf`, prints the PDFs in the
-/// staged folder before it replaces the output). On any error the previous
-/// output is left exactly as it was.
+/// Renders and writes the site, each file as soon as it is rendered, into
+/// a staged folder that replaces the output at the end (with
+/// `options.pdf`, after printing the PDFs from it). On any error the
+/// previous output is left exactly as it was.
 pub fn build(options: &Options) -> Result<Rendered, Error> {
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir, options.force)?;
     // A missing browser is known before anything is rendered.
     let chromium = options.pdf.then(crate::pdf::find_chromium).transpose()?;
-    let rendered = render_site(options)?;
+    let run = run(options, || Stage::open(&output_dir))?;
+    run.sink.put_files(&copies(&run.copies))?;
+    let print_pages = render::site::print_pages(&run.prepared.report);
     let changes = match &chromium {
-        None => output::write_site(&rendered.site, &output_dir)?,
-        Some(chromium) => output::write_site_then(&rendered.site, &output_dir, &|staged| {
-            crate::pdf::print_all(chromium, staged, &rendered.print_pages)
-        })?,
+        None => run.sink.commit(&|_| Ok(Vec::new()))?,
+        Some(chromium) => run
+            .sink
+            .commit(&|staged| crate::pdf::print_all(chromium, staged, &print_pages))?,
     };
+    let report = run.prepared.report;
     Ok(Rendered {
+        site: RenderedSite::default(),
+        warnings: run.warnings,
+        pages: run.pages,
         changes,
-        ..rendered
+        base_url: report.base_url,
+        domain: report.domain,
+        print_pages,
     })
+}
+
+/// The files to copy from content/, by output path.
+fn copies(copies: &[(PathBuf, String)]) -> SiteFiles<'_> {
+    copies
+        .iter()
+        .map(|(source, dest)| (dest.clone(), Contents::Copy(source)))
+        .collect()
 }
 
 /// Runs every validation of `build`, and the checks of [`crate::lint`],
 /// and writes nothing.
 pub fn check(options: &Options) -> Result<Diagnostics, Error> {
-    render_and_check(options, true).map(|r| r.warnings)
+    let (run, diags) = stages(options, || Ok(Nowhere), true)?;
+    if run.is_none() {
+        return Err(Error::Content(settle(diags, options.strict)?));
+    }
+    settle(diags, options.strict)
 }
 
 /// True when `path` looks like a report folder.

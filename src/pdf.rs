@@ -304,22 +304,21 @@ fn print_to_pdf(chromium: &Path, url: &str, pdf: &Path) -> Result<(), Error> {
 }
 
 /// Prints every language's whole-report page in the staged folder `dir`
-/// to `<lang>/report.pdf`; `pages` are (language code, print page folder).
-/// Returns the PDF paths below `dir`.
+/// to `<lang>/report.pdf`. Returns the PDF paths below `dir`.
 pub fn print_all(
     chromium: &Path,
     dir: &Path,
-    pages: &[(String, String)],
+    pages: &[crate::render::site::PrintPage],
 ) -> Result<Vec<String>, Error> {
     let server = Loopback::start(dir)?;
     let mut written = Vec::new();
-    for (lang, page) in pages {
-        let rel = crate::render::site::pdf_path(lang);
+    for page in pages {
+        let rel = crate::render::site::pdf_path(&page.lang);
         let pdf = dir.join(&rel);
         if let Some(parent) = pdf.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        print_to_pdf(chromium, &server.url(page), &pdf)?;
+        print_to_pdf(chromium, &server.url(&page.path), &pdf)?;
         written.push(rel);
     }
     Ok(written)

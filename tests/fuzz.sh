@@ -11,6 +11,6 @@ cases="${FUZZ_CASES:-100000}"
 pipeline=$((cases / 20))
 echo "fuzzing: $cases Markdown renders, $cases x 3 YAML parses, $pipeline whole-pipeline runs (check + render)"
 start=$(date +%s)
-FUZZ_CASES="$cases" cargo test --release --test fuzz -- --test-threads 2
+FUZZ_CASES="$cases" cargo test --release --test testsuite fuzz:: -- --test-threads 2
 end=$(date +%s)
 echo "fuzzing done in $((end - start)) s: $((cases * 4 + pipeline * 2)) executions, 0 panics"

@@ -32,13 +32,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
     match nianbao::build(&options) {
         Ok(rendered) => {
             print_diagnostics(&rendered.warnings, &options.root);
-            let pdfs = if options.pdf {
-                rendered.print_pages.len()
-            } else {
-                0
-            };
-            let files = rendered.site.files.len() + rendered.site.copies.len() + pdfs;
             let changes = &rendered.changes;
+            // Every file of the output (PDFs included) was added, changed or kept.
+            let files = changes.added.len() + changes.changed.len() + changes.unchanged;
             let written = changes.added.len() + changes.changed.len();
             eprintln!(
                 "built {} pages ({} files, {} written, {} unchanged) into {} in {} ms",

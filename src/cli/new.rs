@@ -19,7 +19,7 @@ pub struct NewArgs {
     /// The report's title in every language, or LANG=TITLE for one (repeatable).
     #[arg(long, value_name = "TITLE")]
     title: Vec<String>,
-    /// The report's year [default: this year].
+    /// The year the report covers [default: last year, as an annual report is written the year after].
     #[arg(long)]
     year: Option<i32>,
 }
@@ -43,7 +43,9 @@ pub fn run(args: NewArgs) -> ExitCode {
             for lang in &created.placeholders {
                 eprintln!("  the `{lang}` text is English to translate: look for TODO({lang})");
             }
-            eprintln!("next:\n  cd {dir}\n  nianbao check --strict\n  nianbao build");
+            eprintln!(
+                "next:\n  cd {dir}\n  nianbao serve            # preview, reloads as you save\n  nianbao check --strict\n  nianbao build"
+            );
             ExitCode::SUCCESS
         }
         Err(err) => fail(err, &options.dir),

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use nianbao::serve::{Limits, ServeEvent, ServeOptions};
+use std::path::Path;
 
-use super::{Common, fail};
+use nianbao::serve::{BuildOutcome, Limits, ServeEvent, ServeOptions};
+
+use super::{Common, fail, print_diagnostics};
 
 /// Arguments of `serve`.
 #[derive(Args)]
@@ -32,6 +34,7 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> ExitCode {
     let open = args.open;
     let root = args.common.root.clone();
+    let site_root = root.clone();
     let options = ServeOptions {
         build: args.common.options(args.strict, false),
         bind: args.bind,
@@ -40,7 +43,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         debounce: Duration::from_millis(15),
         limits: Limits::default(),
     };
-    match nianbao::serve::serve(options, move |event| print_event(&event, open)) {
+    match nianbao::serve::serve(options, move |event| {
+        print_event(&event, open, &site_root);
+    }) {
         Ok(()) => {
             eprintln!("stopped");
             ExitCode::SUCCESS
@@ -49,7 +54,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-fn print_event(event: &ServeEvent, open: bool) {
+fn print_event(event: &ServeEvent, open: bool, root: &Path) {
     match event {
         ServeEvent::Listening { addr, wanted_port } => {
             if let Some(port) = wanted_port {
@@ -71,11 +76,11 @@ fn print_event(event: &ServeEvent, open: bool) {
             changed,
             elapsed,
             outcome,
-            messages,
+            diagnostics,
         } => {
-            for message in messages {
-                eprintln!("{message}");
-            }
+            // The same form as `build`: file, line and column, the source
+            // line with a caret, the hint.
+            print_diagnostics(diagnostics, root);
             let what = match changed.as_slice() {
                 [] => "initial build".to_string(),
                 [one] => format!("{} changed", one.display()),
@@ -85,8 +90,10 @@ fn print_event(event: &ServeEvent, open: bool) {
             };
             let ms = elapsed.as_millis();
             match outcome {
-                Ok(pages) => eprintln!("{what}: rebuilt {pages} pages in {ms} ms"),
-                Err(errors) => eprintln!(
+                BuildOutcome::Built { pages } => {
+                    eprintln!("{what}: rebuilt {pages} pages in {ms} ms");
+                }
+                BuildOutcome::Failed { errors } => eprintln!(
                     "{what}: build failed with {errors} error(s) in {ms} ms; still serving the last good version"
                 ),
             }

@@ -18,6 +18,13 @@ pub(super) struct SiteIndex<'a> {
     pub anchors: HashMap<&'a str, &'a HashSet<Cow<'a, str>>>,
 }
 
+/// True when `href` is `#fragment` naming an element of the page that
+/// holds it (`ids`), or `#` alone: the page itself is all it needs.
+pub(super) fn on_page(href: &str, ids: &HashSet<Cow<'_, str>>) -> bool {
+    href.strip_prefix('#')
+        .is_some_and(|f| !f.contains('%') && (f.is_empty() || ids.contains(f)))
+}
+
 /// Where a link leads inside the site.
 struct Target {
     /// Path below the site root, without `index.html` (`en/relief/`).
@@ -32,11 +39,8 @@ impl SiteIndex<'_> {
     /// `Ok` when `href` on `page` leads to a file of the site (and to an
     /// element of it), or out of the site; else why it does not.
     pub fn check(&self, page: &str, href: &str) -> Result<(), String> {
-        // Most links of a report page are to its own headings and notes.
-        if let Some(fragment) = href.strip_prefix('#')
-            && !fragment.contains('%')
-            && let Some(ids) = self.anchors.get(page)
-            && (fragment.is_empty() || ids.contains(fragment))
+        if let Some(ids) = self.anchors.get(page)
+            && on_page(href, ids)
         {
             return Ok(());
         }

@@ -10,13 +10,13 @@ use rayon::prelude::*;
 
 use crate::error::Diagnostics;
 use crate::model::Report;
-use crate::render::site::all_pages;
 
 /// Runs every check on a report.
 pub fn check(report: &Report, diags: &mut Diagnostics) {
     translations::check(report, diags);
     let metrics = prose::MetricValues::new(&report.catalog);
-    let found: Vec<Diagnostics> = all_pages(report)
+    let pages: Vec<_> = report.pages().collect();
+    let found: Vec<Diagnostics> = pages
         .par_iter()
         .map(|page| {
             let mut found = Diagnostics::new();

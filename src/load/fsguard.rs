@@ -7,9 +7,11 @@
 //!   never ends), and text is read with a bound, whatever size the file
 //!   system reports.
 
+use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Diagnostic, Diagnostics};
 
@@ -102,6 +104,10 @@ pub struct Boundary {
     root: PathBuf,
     /// Its real path, symlinks resolved.
     real: PathBuf,
+    /// Real paths of folders already resolved. Most files are not links:
+    /// their real path is their folder's plus their name, which costs one
+    /// `lstat` instead of one per component of the path.
+    folders: Arc<Mutex<HashMap<PathBuf, PathBuf>>>,
 }
 
 impl Boundary {
@@ -111,6 +117,7 @@ impl Boundary {
         Self {
             root: root.to_path_buf(),
             real,
+            folders: Arc::default(),
         }
     }
 
@@ -129,9 +136,50 @@ impl Boundary {
 
     /// The real path of `path`, when it lies inside the report folder.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        self.locate(path).map(|(real, _)| real)
+    }
+
+    /// The real path of `path` when it is inside, with its metadata when
+    /// `path` itself is not a symlink (then that is what it names).
+    fn locate(&self, path: &Path) -> Result<(PathBuf, Option<Metadata>), Refusal> {
+        let meta = std::fs::symlink_metadata(path)?;
+        if !meta.file_type().is_symlink()
+            && let (Some(folder), Some(name)) = (path.parent(), path.file_name())
+        {
+            let real = self.real_folder(folder)?.join(name);
+            return self.inside(real).map(|real| (real, Some(meta)));
+        }
+        self.canonical(path).map(|real| (real, None))
+    }
+
+    /// The real path of a folder, resolved once per folder.
+    fn real_folder(&self, folder: &Path) -> Result<PathBuf, Refusal> {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let mut known = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(real) = known.get(folder) {
+            return Ok(real.clone());
+        }
+        let real = std::fs::canonicalize(folder)?;
+        known.insert(folder.to_path_buf(), real.clone());
+        Ok(real)
+    }
+
+    fn inside(&self, real: PathBuf) -> Result<PathBuf, Refusal> {
+        if real.starts_with(&self.real) {
+            Ok(real)
+        } else {
+            Err(Refusal::Outside { target: real })
+        }
+    }
+
+    /// Resolves every component of `path` (a symlink, or a path through one).
+    fn canonical(&self, path: &Path) -> Result<PathBuf, Refusal> {
         match std::fs::canonicalize(path) {
-            Ok(real) if real.starts_with(&self.real) => Ok(real),
-            Ok(real) => Err(Refusal::Outside { target: real }),
+            Ok(real) => self.inside(real),
             Err(err) => {
                 let err = Refusal::from(err);
                 // canonicalize says "not found" for a link to nothing: say which.
@@ -148,9 +196,10 @@ impl Boundary {
     /// Whether `path` is a file or a folder inside the report; anything
     /// else (outside, special, dangling) is refused.
     pub fn kind(&self, path: &Path) -> Result<Kind, Refusal> {
-        let real = self.resolve(path)?;
-        let meta = std::fs::metadata(&real)?;
-        kind_of(&meta)
+        match self.locate(path)? {
+            (_, Some(meta)) => kind_of(&meta),
+            (real, None) => kind_of(&std::fs::metadata(real)?),
+        }
     }
 
     /// Opens a regular file inside the report, never blocking (a FIFO that

@@ -122,6 +122,58 @@ impl Metric {
         Some(number::format_quantity(&q, words))
     }
 
+    /// The text of a reference to this metric: its value, or what `filter`
+    /// shows; `None` when the metric lacks it ([`Metric::filter`] says so).
+    pub fn format_with(
+        &self,
+        filter: Option<Filter>,
+        lang: &str,
+        words: &NumberWords,
+    ) -> Option<String> {
+        match filter {
+            None => Some(self.format(lang, words)),
+            Some(Filter::Number) => Some(self.format_number(lang, words)),
+            Some(Filter::Change) => self.format_change(words),
+            Some(Filter::Previous) => self.format_previous(lang, words),
+        }
+    }
+
+    /// The filter written as `name` after `|`, when this metric can show
+    /// it: `| change` needs `change:`, `| previous` needs `previous:`.
+    pub fn filter(&self, name: &str) -> Result<Filter, ReferenceError> {
+        let Some(filter) = Filter::parse(name) else {
+            let names: Vec<String> = Filter::ALL.iter().map(|f| f.name().to_string()).collect();
+            let hint = match closest(name, names.iter()) {
+                Some(close) => format!("did you mean `| {close}`?"),
+                None => "use `| number`, `| change` or `| previous`, or no filter".to_string(),
+            };
+            return Err(ReferenceError {
+                message: format!("unknown filter `{name}`"),
+                hint,
+            });
+        };
+        let present = match filter {
+            Filter::Number => true,
+            Filter::Change => self.change.is_some(),
+            Filter::Previous => self.previous.is_some(),
+        };
+        if present {
+            return Ok(filter);
+        }
+        let (key, o) = (filter.name(), &self.origin);
+        Err(ReferenceError {
+            message: format!("metric `{}` has no `{key}` to show", self.id),
+            hint: format!(
+                "add `{key}:` ({}) to metric `{}` at {}:{}:{}",
+                filter.meaning(),
+                self.id,
+                o.file.display(),
+                o.line,
+                o.col
+            ),
+        })
+    }
+
     /// The exact value with every digit, for data tables ("253,620,000 元").
     pub fn format_exact(&self, lang: &str, words: &NumberWords) -> String {
         let mut q = self.quantity(&self.value, lang);
@@ -130,6 +182,54 @@ impl Metric {
         }
         number::format_quantity(&q, words)
     }
+}
+
+/// What a `{{ metric:ID | filter }}` reference shows in place of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// `| number`: the number with its approximation word, no unit.
+    Number,
+    /// `| change`: the change on last year, unsigned ("40.1%").
+    Change,
+    /// `| previous`: last year's value, with its unit.
+    Previous,
+}
+
+impl Filter {
+    /// Every filter, in the order messages list them.
+    pub const ALL: [Self; 3] = [Self::Number, Self::Change, Self::Previous];
+
+    /// The filter as written after `|`; also the metric key it shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Number => "number",
+            Self::Change => "change",
+            Self::Previous => "previous",
+        }
+    }
+
+    /// The filter written as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the metric key of the same name holds, for hints.
+    fn meaning(self) -> &'static str {
+        match self {
+            Self::Number => "the value",
+            Self::Change => "the change on last year as a ratio, 0.124 for +12.4%",
+            Self::Previous => "last year's value, in the same unit",
+        }
+    }
+}
+
+/// Why a metric reference cannot be shown, for a diagnostic where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
 }
 
 static EMPTY_NOUN: Noun = Noun {
@@ -153,13 +253,32 @@ pub enum ChartData {
     Series(Vec<ChartItem>),
     /// grouped_bar: a legend of keys, and groups with one metric per key.
     Groups {
-        /// Legend entries.
+        /// Legend entries: `keys:` as written, else the labels of the first
+        /// group's metrics (complete once [`build_catalog`] returns).
         keys: Vec<Text>,
-        /// (group label, metric ids in key order).
-        groups: Vec<(Text, Vec<String>)>,
+        /// Groups, each with its metrics in key order.
+        groups: Vec<Group>,
     },
-    /// line: (x label, metric id).
-    Points(Vec<(String, String)>),
+    /// line: points in order.
+    Points(Vec<Point>),
+}
+
+/// A group of a grouped bar chart.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Label of the group.
+    pub label: Text,
+    /// Metric ids, one per legend entry, in legend order.
+    pub metrics: Vec<String>,
+}
+
+/// A point of a line chart.
+#[derive(Debug, Clone)]
+pub struct Point {
+    /// Label on the x axis (a year), as written.
+    pub x: String,
+    /// Metric id.
+    pub metric: String,
 }
 
 /// One validated chart.
@@ -188,9 +307,9 @@ impl Chart {
             ChartData::Series(items) => items.iter().map(|i| i.metric.as_str()).collect(),
             ChartData::Groups { groups, .. } => groups
                 .iter()
-                .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+                .flat_map(|g| g.metrics.iter().map(String::as_str))
                 .collect(),
-            ChartData::Points(points) => points.iter().map(|(_, id)| id.as_str()).collect(),
+            ChartData::Points(points) => points.iter().map(|p| p.metric.as_str()).collect(),
         }
     }
 }
@@ -300,10 +419,16 @@ pub fn build_catalog(
     for source in sources {
         let at = positions.get(source.file.as_path()).unwrap_or(&no_text);
         let mut nth_id: BTreeMap<&str, usize> = BTreeMap::new();
+        let entry = |origin: &Origin| Entry {
+            file: &source.file,
+            positions: at,
+            line: origin.line,
+            languages,
+        };
         for raw in &source.raw.metrics {
             let nth = bump(&mut nth_id, &raw.id);
             let origin = origin_of(source, at, &raw.id, nth);
-            match metric(raw, source, at, origin, languages, diags) {
+            match metric(raw, &entry(&origin), origin.clone(), diags) {
                 Some(metric) => {
                     insert_unique(&mut catalog.metrics, metric, |m| &m.origin, "metric", diags);
                 }
@@ -315,10 +440,11 @@ pub fn build_catalog(
         for raw in &source.raw.charts {
             let nth = bump(&mut nth_id, &raw.id);
             let origin = origin_of(source, at, &raw.id, nth);
-            let chart = chart(raw, source, at, origin, languages, diags);
+            let chart = chart(raw, &entry(&origin), origin.clone(), diags);
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
     }
+    name_legends(&mut catalog);
     for chart in catalog.charts.values() {
         let at = positions
             .get(chart.origin.file.as_path())
@@ -408,32 +534,21 @@ fn check_id(id: &str, what: &str, origin: &Origin, diags: &mut Diagnostics) -> b
 
 fn metric(
     raw: &RawMetric,
-    source: &MetricsSource,
-    positions: &Positions<'_>,
+    entry: &Entry<'_>,
     origin: Origin,
-    languages: &[String],
     diags: &mut Diagnostics,
 ) -> Option<Metric> {
     let ok = check_id(&raw.id, "metric", &origin, diags);
-    let file = &source.file;
-    let at = |key: &str| positions.key_from(key, origin.line);
-    let label = text_of(
+    let (file, at) = (entry.file, |key: &str| entry.at(key));
+    let label = entry.text(
         &raw.label,
-        languages,
-        file,
-        at("label"),
+        "label",
         &format!("label of metric `{}`", raw.id),
         diags,
     );
     let note = raw.note.as_ref().map(|n| {
-        text_of(
-            n,
-            languages,
-            file,
-            at("note"),
-            &format!("note of metric `{}`", raw.id),
-            diags,
-        )
+        let what = format!("note of metric `{}`", raw.id);
+        entry.text(n, "note", &what, diags)
     });
     let value = decimal(&raw.value, file, at("value"), diags)?;
     let change = raw
@@ -444,15 +559,10 @@ fn metric(
         .previous
         .as_ref()
         .and_then(|p| decimal(p, file, at("previous"), diags));
-    let unit = unit(&raw.unit, languages, file, at("unit"), diags)?;
-    for lang in raw.display.keys().filter(|l| !languages.contains(l)) {
-        let (line, col) = at("display");
-        diags.push(Diagnostic::error(
-            file,
-            line,
-            col,
-            format!("`display` names `{lang}`, which is not a language of this report"),
-        ));
+    let unit = unit(&raw.unit, entry.languages, file, at("unit"), diags)?;
+    for lang in raw.display.keys().filter(|l| !entry.languages.contains(l)) {
+        let msg = format!("`display` names `{lang}`, which is not a language of this report");
+        diags.push(entry.error("display", msg));
     }
     ok.then_some(Metric {
         id: raw.id.clone(),
@@ -496,63 +606,48 @@ fn unit(
     at: (usize, usize),
     diags: &mut Diagnostics,
 ) -> Option<Unit> {
-    let error = |diags: &mut Diagnostics, msg: String| {
-        diags.push(Diagnostic::error(file, at.0, at.1, msg).with_hint(UNIT_HINT));
-        None
-    };
-    match raw {
+    let unit = match raw {
         serde_yaml::Value::String(s) => match s.as_str() {
-            "cny" => Some(Unit::Cny),
-            "percent" => Some(Unit::Percent),
-            "ml" => Some(Unit::Ml),
-            "m2" => Some(Unit::M2),
-            other => error(diags, format!("unknown unit `{other}`")),
+            "cny" => Ok(Unit::Cny),
+            "percent" => Ok(Unit::Percent),
+            "ml" => Ok(Unit::Ml),
+            "m2" => Ok(Unit::M2),
+            other => Err(format!("unknown unit `{other}`")),
         },
-        serde_yaml::Value::Mapping(map) => {
-            let mut nouns = BTreeMap::new();
-            for (key, value) in map {
-                let Some(lang) = key.as_str() else {
-                    return error(diags, "unit keys must be language codes".into());
-                };
-                let noun = match value {
-                    serde_yaml::Value::String(word) => Noun {
-                        one: word.clone(),
-                        other: word.clone(),
-                    },
-                    serde_yaml::Value::Mapping(_) => {
-                        match serde_yaml::from_value::<NounForms>(value.clone()) {
-                            Ok(f) => Noun {
-                                one: f.one,
-                                other: f.other,
-                            },
-                            Err(e) => {
-                                return error(
-                                    diags,
-                                    format!(
-                                        "unit for `{lang}`: {e}; expected {{ one: …, other: … }}"
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                    _ => return error(diags, format!("unit for `{lang}` must be a word")),
-                };
-                nouns.insert(lang.to_string(), noun);
-            }
-            let raw_text = RawText::PerLanguage(
-                nouns
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.other.clone()))
-                    .collect(),
-            );
+        serde_yaml::Value::Mapping(map) => nouns(map).map(|nouns| {
+            // Every language needs its noun, like any text.
+            let words = nouns.iter().map(|(k, v)| (k.clone(), v.other.clone()));
+            let raw_text = RawText::PerLanguage(words.collect());
             text_of(&raw_text, languages, file, at, "unit", diags);
-            Some(Unit::Noun(nouns))
-        }
-        _ => error(
-            diags,
-            "a unit must be a name or a map from language to noun".into(),
-        ),
+            Unit::Noun(nouns)
+        }),
+        _ => Err("a unit must be a name or a map from language to noun".into()),
+    };
+    unit.map_err(|msg| diags.push(Diagnostic::error(file, at.0, at.1, msg).with_hint(UNIT_HINT)))
+        .ok()
+}
+
+/// A noun unit: a word per language, or its `{ one, other }` forms.
+fn nouns(map: &serde_yaml::Mapping) -> Result<BTreeMap<String, Noun>, String> {
+    let mut nouns = BTreeMap::new();
+    for (key, value) in map {
+        let lang = key.as_str().ok_or("unit keys must be language codes")?;
+        let noun = match value {
+            serde_yaml::Value::String(word) => Noun {
+                one: word.clone(),
+                other: word.clone(),
+            },
+            serde_yaml::Value::Mapping(_) => serde_yaml::from_value::<NounForms>(value.clone())
+                .map(|f| Noun {
+                    one: f.one,
+                    other: f.other,
+                })
+                .map_err(|e| format!("unit for `{lang}`: {e}; expected {{ one: …, other: … }}"))?,
+            _ => return Err(format!("unit for `{lang}` must be a word")),
+        };
+        nouns.insert(lang.to_string(), noun);
     }
+    Ok(nouns)
 }
 
 #[derive(serde::Deserialize)]
@@ -562,110 +657,48 @@ struct NounForms {
     other: String,
 }
 
-fn chart(
-    raw: &RawChart,
-    source: &MetricsSource,
-    positions: &Positions<'_>,
-    origin: Origin,
-    languages: &[String],
-    diags: &mut Diagnostics,
-) -> Chart {
+/// Where one metric or chart entry of a metrics file is read: keys repeat
+/// from entry to entry, so each is looked up from the entry's first line.
+struct Entry<'a> {
+    file: &'a Path,
+    positions: &'a Positions<'a>,
+    line: usize,
+    languages: &'a [String],
+}
+
+impl Entry<'_> {
+    /// The position of `key` in this entry.
+    fn at(&self, key: &str) -> (usize, usize) {
+        self.positions.key_from(key, self.line)
+    }
+
+    /// The text per language under `key`, checked for every language.
+    fn text(&self, raw: &RawText, key: &str, what: &str, diags: &mut Diagnostics) -> Text {
+        text_of(raw, self.languages, self.file, self.at(key), what, diags)
+    }
+
+    /// An error at `key`.
+    fn error(&self, key: &str, msg: String) -> Diagnostic {
+        let (line, col) = self.at(key);
+        Diagnostic::error(self.file, line, col, msg)
+    }
+}
+
+fn chart(raw: &RawChart, entry: &Entry<'_>, origin: Origin, diags: &mut Diagnostics) -> Chart {
     check_id(&raw.id, "chart", &origin, diags);
-    let file = &source.file;
-    let at = |key: &str| positions.key_from(key, origin.line);
     let what = format!("title of chart `{}`", raw.id);
-    let title = text_of(&raw.title, languages, file, at("title"), &what, diags);
+    let title = entry.text(&raw.title, "title", &what, diags);
     let note = raw
         .note
         .as_ref()
-        .map(|n| text_of(n, languages, file, at("note"), "chart note", diags));
-    let misplaced = |diags: &mut Diagnostics, key: &str, present: bool| {
-        if present {
-            let (line, col) = at(key);
-            let msg = format!("a {:?} chart does not take `{key}`", raw.kind).to_lowercase();
-            diags
-                .push(Diagnostic::error(file, line, col, msg).with_hint(expected_fields(raw.kind)));
-        }
-    };
+        .map(|n| entry.text(n, "note", "chart note", diags));
+    check_misplaced_keys(raw, entry, diags);
     let data = match raw.kind {
         ChartKind::Bar | ChartKind::Hbar | ChartKind::Donut => {
-            misplaced(diags, "groups", !raw.groups.is_empty());
-            misplaced(diags, "keys", !raw.keys.is_empty());
-            misplaced(diags, "points", !raw.points.is_empty());
-            let items = raw.series.iter().map(|item| match item {
-                RawSeriesItem::Id(id) => ChartItem {
-                    metric: id.clone(),
-                    label: None,
-                },
-                RawSeriesItem::Labelled { metric, label } => ChartItem {
-                    metric: metric.clone(),
-                    label: Some(text_of(
-                        label,
-                        languages,
-                        file,
-                        at("label"),
-                        "series label",
-                        diags,
-                    )),
-                },
-            });
-            ChartData::Series(items.collect())
+            ChartData::Series(series(raw, entry, diags))
         }
-        ChartKind::GroupedBar => {
-            misplaced(diags, "series", !raw.series.is_empty());
-            misplaced(diags, "points", !raw.points.is_empty());
-            let keys = raw
-                .keys
-                .iter()
-                .map(|k| text_of(k, languages, file, at("keys"), "chart key", diags))
-                .collect::<Vec<_>>();
-            let groups = raw
-                .groups
-                .iter()
-                .map(|g| {
-                    (
-                        text_of(
-                            &g.label,
-                            languages,
-                            file,
-                            at("groups"),
-                            "group label",
-                            diags,
-                        ),
-                        g.series.clone(),
-                    )
-                })
-                .collect::<Vec<_>>();
-            for (_, ids) in &groups {
-                if ids.len() != keys.len() {
-                    let (line, col) = ids
-                        .first()
-                        .and_then(|id| positions.value(id, 0))
-                        .unwrap_or(at("groups"));
-                    let msg = format!(
-                        "this group has {} metric(s) but the chart has {} key(s)",
-                        ids.len(),
-                        keys.len()
-                    );
-                    diags.push(
-                        Diagnostic::error(file, line, col, msg)
-                            .with_hint("each group lists one metric per entry of `keys`"),
-                    );
-                }
-            }
-            ChartData::Groups { keys, groups }
-        }
-        ChartKind::Line => {
-            misplaced(diags, "series", !raw.series.is_empty());
-            misplaced(diags, "groups", !raw.groups.is_empty());
-            let points = raw.points.iter().map(|p| {
-                (
-                    yaml::scalar_text(&p.x).unwrap_or_default(),
-                    p.metric.clone(),
-                )
-            });
-            ChartData::Points(points.collect())
-        }
+        ChartKind::GroupedBar => grouped(raw, entry, diags),
+        ChartKind::Line => ChartData::Points(points(raw)),
     };
     let chart = Chart {
         id: raw.id.clone(),
@@ -676,15 +709,163 @@ fn chart(
         note,
         origin,
     };
+    check_has_data(&chart, diags);
+    chart
+}
+
+/// The data keys a chart type reads; the others belong to other types.
+fn data_keys(kind: ChartKind) -> &'static [&'static str] {
+    match kind {
+        ChartKind::Bar | ChartKind::Hbar | ChartKind::Donut => &["series"],
+        ChartKind::GroupedBar => &["keys", "groups"],
+        ChartKind::Line => &["points"],
+    }
+}
+
+/// A data key of another chart type is an error, not silently ignored:
+/// the author most likely chose the wrong type.
+fn check_misplaced_keys(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) {
+    let written = [
+        ("series", !raw.series.is_empty()),
+        ("keys", !raw.keys.is_empty()),
+        ("groups", !raw.groups.is_empty()),
+        ("points", !raw.points.is_empty()),
+    ];
+    let misplaced = written
+        .into_iter()
+        .filter(|(key, present)| *present && !data_keys(raw.kind).contains(key));
+    for (key, _) in misplaced {
+        let msg = format!(
+            "a {} chart does not take `{key}`",
+            chart_type_name(raw.kind)
+        );
+        diags.push(entry.error(key, msg).with_hint(expected_fields(raw.kind)));
+    }
+}
+
+/// The metrics of a bar, hbar or donut chart, with their label overrides.
+fn series(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> Vec<ChartItem> {
+    let item = |item: &RawSeriesItem, diags: &mut Diagnostics| match item {
+        RawSeriesItem::Id(id) => ChartItem {
+            metric: id.clone(),
+            label: None,
+        },
+        RawSeriesItem::Labelled { metric, label } => ChartItem {
+            metric: metric.clone(),
+            label: Some(entry.text(label, "label", "series label", diags)),
+        },
+    };
+    raw.series.iter().map(|i| item(i, diags)).collect()
+}
+
+/// The legend and groups of a grouped bar chart; each group has one
+/// metric per legend entry. Without `keys:` the legend is left empty here
+/// and named after the first group's metrics once every metric is known
+/// ([`name_legends`]).
+fn grouped(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnostics) -> ChartData {
+    let keys: Vec<Text> = raw
+        .keys
+        .iter()
+        .map(|k| entry.text(k, "keys", "chart key", diags))
+        .collect();
+    let groups: Vec<Group> = raw
+        .groups
+        .iter()
+        .map(|g| Group {
+            label: entry.text(&g.label, "groups", "group label", diags),
+            metrics: g.series.clone(),
+        })
+        .collect();
+    check_group_sizes(&keys, &groups, entry, diags);
+    ChartData::Groups { keys, groups }
+}
+
+/// Every group has one metric per legend entry: per entry of `keys:`, or
+/// without it, as many as the first group (whose labels name the legend).
+fn check_group_sizes(keys: &[Text], groups: &[Group], entry: &Entry<'_>, diags: &mut Diagnostics) {
+    let expected = if keys.is_empty() {
+        groups.first().map_or(0, |g| g.metrics.len())
+    } else {
+        keys.len()
+    };
+    let mut at = entry.at("groups");
+    for group in groups {
+        // Group n's `series:` is the n-th one after `groups:`.
+        at = entry.positions.key_from("series", at.0);
+        let n = group.metrics.len();
+        if n != expected {
+            let (msg, hint) = if keys.is_empty() {
+                (
+                    format!("this group has {n} metric(s) but the first group has {expected}"),
+                    "without `keys:`, the legend is the labels of the first group's metrics: list as many metrics in every group, in the same order (or give `keys:`)",
+                )
+            } else {
+                (
+                    format!("this group has {n} metric(s) but the chart has {expected} key(s)"),
+                    "each group lists one metric per entry of `keys`",
+                )
+            };
+            diags.push(Diagnostic::error(entry.file, at.0, at.1, msg).with_hint(hint));
+        }
+        at.0 += 1;
+    }
+}
+
+/// Names the legend of each grouped bar chart written without `keys:`
+/// after the labels of its first group's metrics, as an author expects.
+/// Runs once every metrics file is read: a chart may use metrics of
+/// another file. An unknown metric leaves its entry empty; it is an error
+/// of its own.
+fn name_legends(catalog: &mut Catalog) {
+    let metrics = &catalog.metrics;
+    for chart in catalog.charts.values_mut() {
+        let ChartData::Groups { keys, groups } = &mut chart.data else {
+            continue;
+        };
+        let Some(first) = groups.first().filter(|_| keys.is_empty()) else {
+            continue;
+        };
+        *keys = first
+            .metrics
+            .iter()
+            .map(|id| metrics.get(id).map(|m| m.label.clone()).unwrap_or_default())
+            .collect();
+    }
+}
+
+/// The points of a line chart; `x` is shown as written (a year).
+fn points(raw: &RawChart) -> Vec<Point> {
+    raw.points
+        .iter()
+        .map(|p| Point {
+            x: yaml::scalar_text(&p.x).unwrap_or_default(),
+            metric: p.metric.clone(),
+        })
+        .collect()
+}
+
+/// A chart needs a value to draw; a line needs two points.
+fn check_has_data(chart: &Chart, diags: &mut Diagnostics) {
     let needed = if chart.kind == ChartKind::Line { 2 } else { 1 };
     if chart.metric_ids().len() < needed {
+        let o = &chart.origin;
         let msg = format!("chart `{}` has no data", chart.id);
         diags.push(
-            Diagnostic::error(file, chart.origin.line, chart.origin.col, msg)
-                .with_hint(expected_fields(chart.kind)),
+            Diagnostic::error(&o.file, o.line, o.col, msg).with_hint(expected_fields(chart.kind)),
         );
     }
-    chart
+}
+
+/// The chart type as written after `type:` (`grouped_bar`), for messages:
+/// an author never sees `Debug`'s `GroupedBar`.
+pub fn chart_type_name(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Bar => "bar",
+        ChartKind::Hbar => "hbar",
+        ChartKind::GroupedBar => "grouped_bar",
+        ChartKind::Donut => "donut",
+        ChartKind::Line => "line",
+    }
 }
 
 fn expected_fields(kind: ChartKind) -> &'static str {
@@ -693,71 +874,62 @@ fn expected_fields(kind: ChartKind) -> &'static str {
             "list the metric ids under `series: [id, id]`"
         }
         ChartKind::GroupedBar => {
-            "give `keys:` (legend labels) and `groups:` (each a `label` and `series` of one metric per key)"
+            "give `groups:`, each a `label` and a `series` of metric ids; the legend is the labels of the first group's metrics, or `keys:` (one label per metric of a group)"
         }
         ChartKind::Line => "give `points:`, each `{ x: \"2019\", metric: id }`, at least two",
     }
 }
 
+/// Checks what a chart refers to, once every metric is known: each metric
+/// exists, they share one unit, a donut has no negative slice, and the
+/// highlight is one of them.
 fn check_chart_links(
     chart: &Chart,
     catalog: &Catalog,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) {
-    let metrics = &catalog.metrics;
-    let file = &chart.origin.file;
-    let position = |id: &str| {
-        // Point at the reference inside this chart's entry, not at the metric's definition.
-        positions
+    let error = |id: &str, msg: String| {
+        // At the reference inside this chart's entry, not at the metric's definition.
+        let (line, col) = positions
             .value_after(id, chart.origin.line)
-            .unwrap_or((chart.origin.line, chart.origin.col))
+            .unwrap_or((chart.origin.line, chart.origin.col));
+        Diagnostic::error(&chart.origin.file, line, col, msg)
     };
-    let mut first: Option<&Metric> = None;
+    let metrics = &catalog.metrics;
+    let mut known = Vec::new();
     for id in chart.metric_ids() {
-        let Some(metric) = metrics.get(id) else {
-            if catalog.is_follow_on(id, metrics.keys()) {
-                continue;
+        match metrics.get(id) {
+            Some(metric) => known.push(metric),
+            None if catalog.is_follow_on(id, metrics.keys()) => {}
+            None => {
+                let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
+                let hint = catalog.unknown_hint(id, metrics.keys());
+                diags.push(error(id, msg).with_hint(hint));
             }
-            let (line, col) = position(id);
-            let msg = format!("chart `{}` refers to unknown metric `{id}`", chart.id);
-            diags.push(
-                Diagnostic::error(file, line, col, msg)
-                    .with_hint(catalog.unknown_hint(id, metrics.keys())),
-            );
-            continue;
-        };
-        match first {
-            None => first = Some(metric),
-            Some(f) if f.unit != metric.unit => {
-                let (line, col) = position(id);
-                let msg = format!(
-                    "chart `{}` mixes units: `{}` and `{id}` have different units",
-                    chart.id, f.id
-                );
-                diags.push(
-                    Diagnostic::error(file, line, col, msg)
-                        .with_hint("a chart may only combine metrics with the same unit"),
-                );
-            }
-            Some(_) => {}
         }
-        if chart.kind == ChartKind::Donut && metric.value.is_negative() {
-            let (line, col) = position(id);
-            diags.push(Diagnostic::error(
-                file,
-                line,
-                col,
-                format!("a donut chart cannot show the negative value of `{id}`"),
-            ));
+    }
+    if let Some((first, rest)) = known.split_first() {
+        for other in rest.iter().filter(|m| m.unit != first.unit) {
+            let msg = format!(
+                "chart `{}` mixes units: `{}` and `{}` have different units",
+                chart.id, first.id, other.id
+            );
+            let hint = "a chart may only combine metrics with the same unit";
+            diags.push(error(&other.id, msg).with_hint(hint));
+        }
+    }
+    if chart.kind == ChartKind::Donut {
+        for m in known.iter().filter(|m| m.value.is_negative()) {
+            let msg = format!("a donut chart cannot show the negative value of `{}`", m.id);
+            diags.push(error(&m.id, msg));
         }
     }
     if let Some(h) = &chart.highlight
         && !chart.metric_ids().contains(&h.as_str())
     {
-        let (line, col) = position(h);
         let msg = format!("`highlight: {h}` is not one of the chart's metrics");
-        diags.push(Diagnostic::error(file, line, col, msg));
+        diags.push(error(h, msg));
     }
 }
 
@@ -827,6 +999,210 @@ mod tests {
             Some("40.1%")
         );
         assert_eq!(m.format_number("en", &NumberWords::western()), "22,959");
+    }
+
+    #[test]
+    fn chart_type_names_are_the_yaml_spelling() {
+        let kinds = [
+            ChartKind::Bar,
+            ChartKind::Hbar,
+            ChartKind::GroupedBar,
+            ChartKind::Donut,
+            ChartKind::Line,
+        ];
+        for kind in kinds {
+            let name = chart_type_name(kind);
+            let read: ChartKind = serde_yaml::from_str(name).unwrap();
+            assert_eq!(read, kind, "`type: {name}` reads back as another type");
+        }
+    }
+
+    #[test]
+    fn a_misplaced_key_names_the_chart_type_as_written() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\ncharts:\n  - id: c\n    type: grouped_bar\n    title: C\n    series: [a]\n    keys: [A]\n    groups:\n      - label: G\n        series: [a]\n",
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("m.yaml:10:5")
+                && m.contains("a grouped_bar chart does not take `series`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_chart_does_not_take_keys() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: cny\n  - id: b\n    label: B\n    value: 2\n    unit: cny\ncharts:\n  - id: c\n    type: line\n    title: C\n    keys: [A]\n    points: [{ x: 2019, metric: a }, { x: 2020, metric: b }]\n",
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("m.yaml:14:5")
+                    && m.contains("a line chart does not take `keys`")),
+            "{msgs:?}"
+        );
+    }
+
+    const TWO_METRICS: &str = "metrics:\n  - id: a\n    label: { zh: 甲, en: Alpha }\n    value: 1\n    unit: cny\n  - id: b\n    label: { zh: 乙, en: Beta }\n    value: 2\n    unit: cny\n";
+
+    #[test]
+    fn without_keys_the_legend_is_the_first_groups_metric_labels() {
+        let (c, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    groups:\n      - label: G1\n        series: [b, a]\n      - label: G2\n        series: [a, b]\n"
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        let ChartData::Groups { keys, .. } = &c.charts["c"].data else {
+            panic!("not a grouped chart");
+        };
+        let en: Vec<&str> = keys.iter().map(|k| k.get("en")).collect();
+        let zh: Vec<&str> = keys.iter().map(|k| k.get("zh")).collect();
+        assert_eq!(en, ["Beta", "Alpha"]);
+        assert_eq!(zh, ["乙", "甲"]);
+    }
+
+    #[test]
+    fn given_keys_are_kept() {
+        let (c, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    keys: [K1, K2]\n    groups:\n      - label: G1\n        series: [a, b]\n"
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        let ChartData::Groups { keys, .. } = &c.charts["c"].data else {
+            panic!("not a grouped chart");
+        };
+        assert_eq!(keys[0].get("en"), "K1");
+    }
+
+    #[test]
+    fn without_keys_every_group_matches_the_first() {
+        let (_, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    groups:\n      - label: G1\n        series: [a, b]\n      - label: G2\n        series: [a]\n"
+        ));
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].contains("m.yaml:18:9")
+                && msgs[0].contains("this group has 1 metric(s) but the first group has 2"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn with_keys_a_short_group_is_pointed_at() {
+        let (_, d) = catalog(&format!(
+            "{TWO_METRICS}charts:\n  - id: c\n    type: grouped_bar\n    title: C\n    keys: [K1, K2]\n    groups:\n      - label: G1\n        series: [a, b]\n      - label: G2\n        series: [b]\n"
+        ));
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].contains("m.yaml:19:9")
+                && msgs[0].contains("this group has 1 metric(s) but the chart has 2 key(s)"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn filters_show_what_the_metric_has() {
+        let (c, d) = catalog(
+            "metrics:\n  - id: v\n    label: V\n    value: 22959\n    unit: { zh: 人, en: people }\n    approx: over\n    previous: 16384\n  - id: w\n    label: W\n    value: 1\n    unit: cny\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let (v, w) = (&c.metrics["v"], &c.metrics["w"]);
+        let zh = NumberWords::chinese();
+        let previous = v.filter("previous").unwrap();
+        assert_eq!(previous, Filter::Previous);
+        // Last year's value is stated exactly: no 余 / over.
+        assert_eq!(
+            v.format_with(Some(previous), "zh", &zh).as_deref(),
+            Some("16384人")
+        );
+        assert_eq!(v.format_with(None, "zh", &zh).as_deref(), Some("22959余人"));
+        let e = v.filter("change").unwrap_err();
+        assert_eq!(e.message, "metric `v` has no `change` to show");
+        let e = w.filter("previous").unwrap_err();
+        assert_eq!(e.message, "metric `w` has no `previous` to show");
+        assert!(
+            e.hint.starts_with("add `previous:` (last year's value"),
+            "{}",
+            e.hint
+        );
+        assert!(
+            e.hint.ends_with("to metric `w` at m.yaml:8:9"),
+            "{}",
+            e.hint
+        );
+        assert_eq!(
+            v.filter("previus").unwrap_err().hint,
+            "did you mean `| previous`?"
+        );
+        let e = v.filter("percent").unwrap_err();
+        assert_eq!(e.message, "unknown filter `percent`");
+        assert!(e.hint.contains("`| previous`"), "{}", e.hint);
+    }
+
+    #[test]
+    fn chart_links_are_checked_at_the_reference() {
+        let (_, d) = catalog(
+            "metrics:\n  - id: a\n    label: A\n    value: -1\n    unit: cny\n  - id: b\n    label: B\n    value: 2\n    unit: ml\ncharts:\n  - id: c\n    type: donut\n    title: C\n    series: [a, b, zz]\n    highlight: b2\n",
+        );
+        let mut msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        msgs.sort();
+        let expected = [
+            (
+                "m.yaml:14:14",
+                "a donut chart cannot show the negative value of `a`",
+            ),
+            (
+                "m.yaml:14:17",
+                "chart `c` mixes units: `a` and `b` have different units",
+            ),
+            ("m.yaml:14:20", "chart `c` refers to unknown metric `zz`"),
+            (
+                "m.yaml:15:16",
+                "`highlight: b2` is not one of the chart's metrics",
+            ),
+        ];
+        assert_eq!(msgs.len(), expected.len(), "{msgs:?}");
+        for (msg, (at, text)) in msgs.iter().zip(expected) {
+            assert!(msg.contains(at) && msg.contains(text), "{msg}");
+        }
+    }
+
+    #[test]
+    fn noun_units_take_a_word_or_its_forms() {
+        let unit = |yaml: &str| {
+            let (c, d) = catalog(&format!(
+                "metrics:\n  - id: a\n    label: A\n    value: 1\n    unit: {yaml}\n"
+            ));
+            let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+            (c.metrics.get("a").map(|m| m.unit.clone()), msgs.join("\n"))
+        };
+        let (ok, msgs) = unit("{ zh: 人, en: { one: person, other: people } }");
+        assert!(msgs.is_empty(), "{msgs}");
+        let Some(Unit::Noun(nouns)) = ok else {
+            panic!("not a noun unit");
+        };
+        assert_eq!(
+            (nouns["en"].one.as_str(), nouns["zh"].other.as_str()),
+            ("person", "人")
+        );
+        let (none, msgs) = unit("{ zh: 人, en: [people] }");
+        assert!(
+            none.is_none() && msgs.contains("unit for `en` must be a word"),
+            "{msgs}"
+        );
+        let (none, msgs) = unit("{ zh: 人, en: { one: person } }");
+        assert!(
+            none.is_none() && msgs.contains("expected { one: …, other: … }"),
+            "{msgs}"
+        );
+        let (_, msgs) = unit("{ zh: 人 }");
+        assert!(msgs.contains("unit has no text for en"), "{msgs}");
+        let (none, msgs) = unit("[cny]");
+        assert!(
+            none.is_none() && msgs.contains("a unit must be a name or a map"),
+            "{msgs}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! translations (or fallbacks), metrics and charts. No IO happens here.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::{Localized, Page, RawChapter, RawSite};
@@ -125,29 +125,7 @@ pub fn build(
     let positions = Positions::new(&text);
     let languages = languages(&report, &file, &positions, diags)?;
     let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
-    let texts = |raw: &RawText, key: &str, diags: &mut Diagnostics| {
-        metric::text_of(
-            raw,
-            &codes,
-            &file,
-            positions.key(key, 0),
-            &format!("`{key}`"),
-            diags,
-        )
-    };
-    let title = texts(&report.title, "title", diags);
-    let subtitle = report
-        .subtitle
-        .as_ref()
-        .map(|t| texts(t, "subtitle", diags));
-    let organization = report
-        .organization
-        .as_ref()
-        .map(|t| texts(t, "organization", diags));
-    let description = report
-        .description
-        .as_ref()
-        .map(|t| texts(t, "description", diags));
+    let texts = report_texts(&report, &codes, &file, &positions, diags);
     let base_url = base_url(
         base_url_override.or(report.base_url.as_deref()),
         &file,
@@ -159,49 +137,105 @@ pub fn build(
         .as_deref()
         .and_then(|d| domain(d, &base_url, &file, &positions, diags));
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
-    for (nth, id) in report.highlights.iter().enumerate() {
-        if !catalog.metrics.contains_key(id) && !catalog.is_follow_on(id, catalog.metrics.keys()) {
-            let (line, col) = positions
-                .value(id, 0)
-                .unwrap_or_else(|| positions.key("highlights", 0));
-            let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
-            diags.push(
-                Diagnostic::error(&file, line, col, msg)
-                    .with_hint(catalog.unknown_hint(id, catalog.metrics.keys())),
-            );
-        }
-    }
+    check_highlights(&report.highlights, &catalog, &file, &positions, diags);
     let home = Pages(raw.home);
-    let broken = &raw.broken_pages;
-    check_translations(&home, &languages, broken, diags);
-    let chapters = raw
-        .chapters
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| chapter(c, i + 1, &languages, broken, diags))
-        .collect();
+    check_translations(&home, &languages, &raw.broken_pages, diags);
+    let chapters = chapters(raw.chapters, &languages, &raw.broken_pages, diags);
+    let theme = report.theme.as_deref().map_or_else(
+        || "default".to_string(),
+        |t| theme_name(t, &file, &positions, diags),
+    );
     Some(Report {
         languages,
-        year: match report.year {
-            RawYear::Number(n) => n.to_string(),
-            RawYear::Text(t) => t,
-        },
-        title,
-        subtitle,
-        organization,
-        description,
+        year: year_text(report.year),
+        title: texts.title,
+        subtitle: texts.subtitle,
+        organization: texts.organization,
+        description: texts.description,
         base_url,
         domain,
-        theme: report.theme.as_deref().map_or_else(
-            || "default".to_string(),
-            |t| theme_name(t, &file, &positions, diags),
-        ),
-        highlights: report.highlights.clone(),
+        theme,
+        highlights: report.highlights,
         home,
         chapters,
         catalog,
         assets: raw.assets,
     })
+}
+
+/// The texts of report.yaml, each in every language.
+struct ReportTexts {
+    title: Text,
+    subtitle: Option<Text>,
+    organization: Option<Text>,
+    description: Option<Text>,
+}
+
+fn report_texts(
+    report: &RawReport,
+    codes: &[String],
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> ReportTexts {
+    let text = |raw: &RawText, key: &str, diags: &mut Diagnostics| {
+        let at = positions.key(key, 0);
+        metric::text_of(raw, codes, file, at, &format!("`{key}`"), diags)
+    };
+    let optional = |raw: &Option<RawText>, key: &str, diags: &mut Diagnostics| {
+        raw.as_ref().map(|t| text(t, key, diags))
+    };
+    ReportTexts {
+        title: text(&report.title, "title", diags),
+        subtitle: optional(&report.subtitle, "subtitle", diags),
+        organization: optional(&report.organization, "organization", diags),
+        description: optional(&report.description, "description", diags),
+    }
+}
+
+/// The year as displayed: a number as written, or text ("2020–2021").
+fn year_text(year: RawYear) -> String {
+    match year {
+        RawYear::Number(n) => n.to_string(),
+        RawYear::Text(t) => t,
+    }
+}
+
+/// Every cover highlight names a metric; an id that is unknown only
+/// because of an error already reported is left to that error.
+fn check_highlights(
+    highlights: &[String],
+    catalog: &Catalog,
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) {
+    let known = || catalog.metrics.keys();
+    for (nth, id) in highlights.iter().enumerate() {
+        if catalog.metrics.contains_key(id) || catalog.is_follow_on(id, known()) {
+            continue;
+        }
+        let (line, col) = positions
+            .value(id, 0)
+            .unwrap_or_else(|| positions.key("highlights", 0));
+        let msg = format!("highlight {} refers to unknown metric `{id}`", nth + 1);
+        diags.push(
+            Diagnostic::error(file, line, col, msg).with_hint(catalog.unknown_hint(id, known())),
+        );
+    }
+}
+
+/// The chapters in order, numbered from 1.
+fn chapters(
+    raw: Vec<RawChapter>,
+    languages: &[Language],
+    broken: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> Vec<Chapter> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, c)| chapter(c, i + 1, languages, broken, diags))
+        .collect()
 }
 
 fn languages(

@@ -7,15 +7,17 @@
 //! however many languages publish it.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
-use std::io::{self, Read, Seek};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::load::fsguard::{self, Refusal};
+use crate::output::Sink;
 use crate::output::sink::{
     MARKER, MARKER_TEXT, OLD_SUFFIX, OutputLock, TEMP_SUFFIX, create_dir, real_output,
     remove_if_exists, sibling, swap,
@@ -130,53 +132,170 @@ pub fn write_site(site: &RenderedSite, dir: &Path) -> Result<Changes, Error> {
 pub fn write_site_then(
     site: &RenderedSite,
     dir: &Path,
-    then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
+    then: &AfterStaging<'_>,
 ) -> Result<Changes, Error> {
-    write_files_then(&site_files(site), dir, then)
+    let stage = Stage::open(dir)?;
+    stage.put_files(&site_files(site))?;
+    stage.commit(then)
 }
 
 /// Replaces `dir` by `files`; the caller has checked that `dir` may be replaced.
 pub fn write_files(files: &SiteFiles<'_>, dir: &Path) -> Result<Changes, Error> {
-    write_files_then(files, dir, &|_| Ok(Vec::new()))
+    let stage = Stage::open(dir)?;
+    stage.put_files(files)?;
+    stage.commit(&|_| Ok(Vec::new()))
 }
 
-/// [`write_files`], running `then` on the staged folder before the swap.
-/// One run at a time per folder: the lock is held from the first look at
-/// the previous output to the swap.
-fn write_files_then(
-    files: &SiteFiles<'_>,
-    dir: &Path,
-    then: &(dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync),
-) -> Result<Changes, Error> {
-    // The real folder: a symlinked output is replaced where it points.
-    let dir = real_output(dir)?;
-    let _lock = OutputLock::acquire(&dir)?;
-    let old = sibling(&dir, OLD_SUFFIX);
-    recover_interrupted_swap(&dir, &old)?;
-    let previous = previous_files(&dir)?;
-    // Leftovers of an interrupted run: ours (by name, and under our lock).
-    remove_if_exists(&old)?;
-    let staging = Staging::start(sibling(&dir, TEMP_SUFFIX))?;
-    let mut changes = stage(files, &previous, &staging.path)?;
-    for path in then(&staging.path)? {
-        changes.removed.retain(|p| *p != path);
-        if previous.contains_key(&path) {
-            changes.changed.push(path);
-        } else {
-            changes.added.push(path);
+/// Runs on the staged folder before the swap and returns the paths of the
+/// files it added (the PDFs of `build --pdf`).
+pub type AfterStaging<'a> = dyn Fn(&Path) -> Result<Vec<String>, Error> + Sync + 'a;
+
+/// A new output being written: files go into a hidden staging folder beside
+/// `dir` as they are put (see [`Sink`]), each compared with the previous
+/// output's file of the same path, and [`Stage::commit`] swaps the folder
+/// in. Dropped without a commit, it removes the staging folder and leaves
+/// `dir` as it was. One run at a time per folder: the lock is held from the
+/// first look at the previous output to the swap.
+pub struct Stage {
+    /// The real output folder: a symlinked output is replaced where it points.
+    dir: PathBuf,
+    /// Where the previous output waits during the swap.
+    old: PathBuf,
+    /// Files of the previous output by `/`-separated path.
+    previous: BTreeMap<String, PathBuf>,
+    /// What happened to each file put so far.
+    statuses: Mutex<Vec<(String, Status)>>,
+    // Field order is drop order: the staging folder goes before the lock.
+    staging: Staging,
+    _lock: Option<OutputLock>,
+}
+
+impl Stage {
+    /// Starts a new output for `dir`: takes its lock, recovers an
+    /// interrupted swap, and creates an empty staging folder holding the
+    /// marker file.
+    pub fn open(dir: &Path) -> Result<Self, Error> {
+        let dir = real_output(dir)?;
+        let lock = OutputLock::acquire(&dir)?;
+        let old = sibling(&dir, OLD_SUFFIX);
+        recover_interrupted_swap(&dir, &old)?;
+        let previous = previous_files(&dir)?;
+        // Leftovers of an interrupted run: ours (by name, and under our lock).
+        remove_if_exists(&old)?;
+        let staging = Staging::start(sibling(&dir, TEMP_SUFFIX))?;
+        let marker = Contents::Bytes(MARKER_TEXT.into());
+        place(&marker, previous.get(MARKER), &staging.path.join(MARKER))?;
+        Ok(Self {
+            dir,
+            old,
+            previous,
+            statuses: Mutex::new(Vec::new()),
+            staging,
+            _lock: lock,
+        })
+    }
+
+    /// The staging folder, as it will become the output.
+    pub fn path(&self) -> &Path {
+        &self.staging.path
+    }
+
+    /// Puts every file of `files`: generated files and the first copy of
+    /// each source in parallel, then the repeated copies as links to those.
+    pub fn put_files(&self, files: &SiteFiles<'_>) -> Result<(), Error> {
+        let repeats = repeated_copies(files);
+        files
+            .par_iter()
+            .filter(|(path, _)| !repeats.contains_key(path.as_str()))
+            .try_for_each(|(path, contents)| {
+                let status = place(contents, self.previous.get(path), &self.target(path))?;
+                self.record(path, status);
+                Ok::<_, Error>(())
+            })?;
+        files
+            .par_iter()
+            .filter_map(|(path, _)| Some((path, *repeats.get(path.as_str())?)))
+            .try_for_each(|(path, first)| {
+                let status = place_repeat(
+                    &self.target(first),
+                    self.previous.get(path),
+                    &self.target(path),
+                )?;
+                self.record(path, status);
+                Ok(())
+            })
+    }
+
+    /// Runs `then` on the staged folder, then replaces the output by it.
+    /// Returns what changed from the previous output.
+    pub fn commit(self, then: &AfterStaging<'_>) -> Result<Changes, Error> {
+        let staged = std::mem::take(&mut *self.statuses.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut changes = changes(staged, &self.previous);
+        for path in then(&self.staging.path)? {
+            changes.removed.retain(|p| *p != path);
+            if self.previous.contains_key(&path) {
+                changes.changed.push(path);
+            } else {
+                changes.added.push(path);
+            }
+        }
+        changes.added.sort();
+        changes.changed.sort();
+        if let Ok(meta) = fs::metadata(&self.dir)
+            && meta.is_dir()
+        {
+            // Keep the folder's mode (e.g. group-readable for the web server);
+            // never a file's, which would leave a folder no one can enter.
+            let _ = fs::set_permissions(&self.staging.path, meta.permissions());
+        }
+        swap(&self.staging.path, &self.dir, &self.old)?;
+        Ok(changes)
+    }
+
+    fn target(&self, path: &str) -> PathBuf {
+        self.staging.path.join(path)
+    }
+
+    fn record(&self, path: &str, status: Status) {
+        let mut statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
+        statuses.push((path.to_string(), status));
+    }
+}
+
+impl Sink for Stage {
+    fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error> {
+        let target = self.target(path);
+        if let Some(parent) = target.parent() {
+            create_dir(parent)?;
+        }
+        let status = place_parts(parts, self.previous.get(path), &target)?;
+        self.record(path, status);
+        Ok(())
+    }
+}
+
+/// The changes made by staging the files with `statuses`, each path once.
+fn changes(statuses: Vec<(String, Status)>, previous: &BTreeMap<String, PathBuf>) -> Changes {
+    let mut changes = Changes::default();
+    let mut staged = HashSet::new();
+    for (path, status) in statuses {
+        if !staged.insert(path.clone()) {
+            continue;
+        }
+        match status {
+            Status::Added => changes.added.push(path),
+            Status::Changed => changes.changed.push(path),
+            Status::Unchanged => changes.unchanged += 1,
         }
     }
     changes.added.sort();
     changes.changed.sort();
-    if let Ok(meta) = fs::metadata(&dir)
-        && meta.is_dir()
-    {
-        // Keep the folder's mode (e.g. group-readable for the web server);
-        // never a file's, which would leave a folder no one can enter.
-        let _ = fs::set_permissions(&staging.path, meta.permissions());
-    }
-    swap(&staging.path, &dir, &old)?;
-    Ok(changes)
+    changes.removed = previous
+        .keys()
+        .filter(|p| *p != MARKER && !staged.contains(p.as_str()))
+        .cloned()
+        .collect();
+    changes
 }
 
 /// The staging folder, removed on every way out but a successful swap
@@ -252,50 +371,6 @@ impl Status {
     }
 }
 
-/// Writes every file into `temp`: generated files and the first copy of
-/// each source in parallel, then the repeated copies as links to those.
-fn stage(
-    files: &SiteFiles<'_>,
-    previous: &BTreeMap<String, PathBuf>,
-    temp: &Path,
-) -> Result<Changes, Error> {
-    let marker = Contents::Bytes(MARKER_TEXT.into());
-    place(&marker, previous.get(MARKER), &temp.join(MARKER))?;
-    let repeats = repeated_copies(files);
-    let mut statuses = files
-        .par_iter()
-        .filter(|(path, _)| !repeats.contains_key(path.as_str()))
-        .map(|(path, contents)| {
-            place(contents, previous.get(path), &temp.join(path)).map(|status| (path, status))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let linked = files
-        .par_iter()
-        .filter_map(|(path, _)| Some((path, *repeats.get(path.as_str())?)))
-        .map(|(path, first)| {
-            place_repeat(&temp.join(first), previous.get(path), &temp.join(path))
-                .map(|status| (path, status))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    statuses.extend(linked);
-    let mut changes = Changes::default();
-    for (path, status) in statuses {
-        match status {
-            Status::Added => changes.added.push(path.clone()),
-            Status::Changed => changes.changed.push(path.clone()),
-            Status::Unchanged => changes.unchanged += 1,
-        }
-    }
-    changes.added.sort();
-    changes.changed.sort();
-    changes.removed = previous
-        .keys()
-        .filter(|p| *p != MARKER && !files.contains_key(*p))
-        .cloned()
-        .collect();
-    Ok(changes)
-}
-
 /// Writes one file into the staged tree, reusing the previous one when its
 /// bytes are the same.
 fn place(
@@ -313,14 +388,58 @@ fn place(
 }
 
 fn place_bytes(bytes: &[u8], previous: Option<&PathBuf>, target: &Path) -> Result<Status, Error> {
-    if let Some(prev) = previous
-        && same_as_file(prev, &mut &bytes[..], bytes.len() as u64).unwrap_or(false)
-    {
-        keep(prev, target)?;
-        return Ok(Status::Unchanged);
+    place_parts(&[bytes], previous, target)
+}
+
+/// Writes a file given in parts (see [`Sink::put`]) into the staged tree,
+/// reusing the previous one when its bytes are the same.
+fn place_parts(
+    parts: &[&[u8]],
+    previous: Option<&PathBuf>,
+    target: &Path,
+) -> Result<Status, Error> {
+    if let Some(prev) = previous {
+        let len = parts.iter().map(|p| p.len() as u64).sum();
+        if same_as_file(prev, &mut Parts::new(parts), len).unwrap_or(false) {
+            keep(prev, target)?;
+            return Ok(Status::Unchanged);
+        }
     }
-    fs::write(target, bytes).map_err(|e| Error::io(target, e))?;
+    let mut file = File::create(target).map_err(|e| Error::io(target, e))?;
+    for part in parts {
+        file.write_all(part).map_err(|e| Error::io(target, e))?;
+    }
     Ok(Status::new_or_changed(previous))
+}
+
+/// Reads byte slices one after another, as one file.
+struct Parts<'a> {
+    rest: &'a [&'a [u8]],
+    at: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn new(parts: &'a [&'a [u8]]) -> Self {
+        Self { rest: parts, at: 0 }
+    }
+}
+
+impl Read for Parts<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some((first, others)) = self.rest.split_first() {
+            let left = &first[self.at..];
+            if left.is_empty() {
+                self.rest = others;
+                self.at = 0;
+                continue;
+            }
+            let n = left.len().min(buf.len());
+            buf[..n].copy_from_slice(&left[..n]);
+            self.at += n;
+            return Ok(n);
+        }
+        Ok(0)
+    }
 }
 
 /// Streams a file from content/ into the staged tree (after comparing it

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::load::yaml::ChartKind;
-use crate::model::metric::{Catalog, Chart, ChartData, Metric};
+use crate::model::metric::{Catalog, Chart, ChartData, Group, Metric};
 use crate::model::number::NumberWords;
 use crate::render::html_escape;
 
@@ -68,6 +68,35 @@ struct Draw<'a> {
     style: &'a ChartStyle,
 }
 
+/// A chart's SVG body (without the `<svg>` element) and its height in px.
+#[derive(Default)]
+struct Drawing {
+    body: String,
+    height: i32,
+}
+
+/// A row of the data table (and of the chart's description).
+struct Row<'a> {
+    /// The item's label in the page's language.
+    label: String,
+    metric: &'a Metric,
+}
+
+/// A group of a grouped bar chart, laid out: its label's lines, its bars.
+struct GroupRows {
+    lines: Vec<String>,
+    marks: Vec<Mark>,
+}
+
+/// A legend entry, placed: its left edge, its row, its label and colour.
+struct LegendEntry {
+    x: i32,
+    row: i32,
+    label: String,
+    /// Index in the palette.
+    colour: usize,
+}
+
 /// A bar or slice: label, value, formatted value, colour.
 struct Mark {
     label: String,
@@ -94,7 +123,7 @@ pub fn render(
         words,
         style,
     };
-    let (body, height) = match chart.kind {
+    let Drawing { body, height } = match chart.kind {
         ChartKind::Hbar => d.hbar(&d.marks()),
         ChartKind::Bar => d.bar(&d.marks()),
         ChartKind::GroupedBar => d.grouped(),
@@ -146,6 +175,8 @@ pub struct TableLabels {
     pub exact: String,
     /// "Change on last year"
     pub change: String,
+    /// "Last year"
+    pub previous: String,
 }
 
 /// Estimated advance width of `text` at `size` px: CJK and full-width
@@ -307,7 +338,7 @@ impl Draw<'_> {
         let _ = area.draw(&Text::new(text.to_string(), at, &style));
     }
 
-    fn hbar(&self, marks: &[Mark]) -> (String, i32) {
+    fn hbar(&self, marks: &[Mark]) -> Drawing {
         let value_width = marks
             .iter()
             .map(|m| text_width(&m.text, SMALL))
@@ -343,10 +374,10 @@ impl Draw<'_> {
                 y += 34;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn bar(&self, marks: &[Mark]) -> (String, i32) {
+    fn bar(&self, marks: &[Mark]) -> Drawing {
         let n = marks.len().max(1) as i32;
         let column = (WIDTH as i32 - 2 * PAD) / n;
         let fits = |t: &str| text_width(t, SMALL) <= f64::from(column - 4);
@@ -400,42 +431,19 @@ impl Draw<'_> {
                 colour(&self.style.muted),
             ));
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn grouped(&self) -> (String, i32) {
+    fn grouped(&self) -> Drawing {
         let ChartData::Groups { keys, groups } = &self.chart.data else {
-            return (String::new(), 0);
+            return Drawing::default();
         };
         let key_labels: Vec<String> = keys.iter().map(|k| k.get(self.lang).to_string()).collect();
-        let rows: Vec<(Vec<String>, Vec<Mark>)> = groups
+        let rows: Vec<GroupRows> = groups
             .iter()
-            .map(|(label, ids)| {
-                let marks = ids
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, id)| {
-                        let m = self.metric(id)?;
-                        let text = m.format(self.lang, self.words);
-                        Some(Mark {
-                            label: key_labels.get(k).cloned().unwrap_or_default(),
-                            value: m.value.to_f64(),
-                            text,
-                            colour: self.palette(k),
-                        })
-                    })
-                    .collect();
-                (
-                    wrap(
-                        label.get(self.lang),
-                        f64::from(WIDTH as i32 - 2 * PAD),
-                        FONT,
-                    ),
-                    marks,
-                )
-            })
+            .map(|group| self.group_rows(group, &key_labels))
             .collect();
-        let all = rows.iter().flat_map(|(_, m)| m);
+        let all = rows.iter().flat_map(|r| &r.marks);
         let value_width = all
             .clone()
             .map(|m| text_width(&m.text, SMALL))
@@ -448,12 +456,12 @@ impl Draw<'_> {
             + legend_height
             + rows
                 .iter()
-                .map(|(l, m)| l.len() as i32 * LINE + m.len() as i32 * 22 + 14)
+                .map(|r| r.lines.len() as i32 * LINE + r.marks.len() as i32 * 22 + 14)
                 .sum::<i32>();
         let svg = self.canvas(height, |area| {
             self.draw_legend(area, &legend, PAD);
             let mut y = PAD + legend_height;
-            for (lines, marks) in &rows {
+            for GroupRows { lines, marks } in &rows {
                 for line in lines {
                     self.label(area, line, (PAD, y), FONT, &self.style.ink, HPos::Left);
                     y += LINE;
@@ -477,11 +485,35 @@ impl Draw<'_> {
                 y += 14;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    /// Legend entries laid out in rows: (x, row, label, colour index).
-    fn legend_layout(&self, labels: &[String]) -> (Vec<(i32, i32, String, usize)>, i32) {
+    /// A group laid out: its label wrapped to the chart's width, one bar
+    /// per metric in the colour of its legend entry.
+    fn group_rows(&self, group: &Group, key_labels: &[String]) -> GroupRows {
+        let marks = group
+            .metrics
+            .iter()
+            .enumerate()
+            .filter_map(|(k, id)| {
+                let m = self.metric(id)?;
+                Some(Mark {
+                    label: key_labels.get(k).cloned().unwrap_or_default(),
+                    value: m.value.to_f64(),
+                    text: m.format(self.lang, self.words),
+                    colour: self.palette(k),
+                })
+            })
+            .collect();
+        let width = f64::from(WIDTH as i32 - 2 * PAD);
+        GroupRows {
+            lines: wrap(group.label.get(self.lang), width, FONT),
+            marks,
+        }
+    }
+
+    /// Legend entries laid out in rows, and the legend's height.
+    fn legend_layout(&self, labels: &[String]) -> (Vec<LegendEntry>, i32) {
         let mut entries = Vec::new();
         let (mut x, mut row) = (PAD, 0);
         for (i, label) in labels.iter().enumerate() {
@@ -490,7 +522,12 @@ impl Draw<'_> {
                 x = PAD;
                 row += 1;
             }
-            entries.push((x, row, label.clone(), i));
+            entries.push(LegendEntry {
+                x,
+                row,
+                label: label.clone(),
+                colour: i,
+            });
             x += w;
         }
         let height = if labels.is_empty() {
@@ -504,14 +541,20 @@ impl Draw<'_> {
     fn draw_legend(
         &self,
         area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-        entries: &[(i32, i32, String, usize)],
+        entries: &[LegendEntry],
         top: i32,
     ) {
-        for (x, row, label, i) in entries {
+        for LegendEntry {
+            x,
+            row,
+            label,
+            colour,
+        } in entries
+        {
             let y = top + row * LINE;
             let _ = area.draw(&Rectangle::new(
                 [(*x, y + 3), (x + 12, y + 15)],
-                self.palette(*i).filled(),
+                self.palette(*colour).filled(),
             ));
             self.label(
                 area,
@@ -524,7 +567,7 @@ impl Draw<'_> {
         }
     }
 
-    fn donut(&self, marks: &[Mark]) -> (String, i32) {
+    fn donut(&self, marks: &[Mark]) -> Drawing {
         let total: f64 = marks.iter().map(|m| m.value.max(0.0)).sum();
         let (cx, cy, outer, inner) = (WIDTH as i32 / 2, PAD + 110, 108.0, 64.0);
         let legend_rows: Vec<Vec<String>> = marks
@@ -578,36 +621,35 @@ impl Draw<'_> {
                 y += 24;
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
-    fn line(&self) -> (String, i32) {
+    fn line(&self) -> Drawing {
         let ChartData::Points(points) = &self.chart.data else {
-            return (String::new(), 0);
+            return Drawing::default();
         };
-        let marks: Vec<(String, Mark)> = points
+        let marks: Vec<Mark> = points
             .iter()
-            .filter_map(|(x, id)| {
-                let m = self.metric(id)?;
-                let mark = Mark {
-                    label: x.clone(),
+            .filter_map(|point| {
+                let m = self.metric(&point.metric)?;
+                Some(Mark {
+                    label: point.x.clone(),
                     value: m.value.to_f64(),
                     text: m.format(self.lang, self.words),
                     colour: self.palette(0),
-                };
-                Some((x.clone(), mark))
+                })
             })
             .collect();
         let (plot, top) = (180, PAD + LINE);
         let height = top + plot + 8 + LINE + PAD;
         let base = top + plot;
-        let max = marks.iter().map(|(_, m)| m.value).fold(0.0, f64::max);
+        let max = marks.iter().map(|m| m.value).fold(0.0, f64::max);
         let n = marks.len().max(2) as i32;
         let step = (WIDTH as i32 - 2 * PAD - 60) / (n - 1);
         let xy: Vec<(i32, i32)> = marks
             .iter()
             .enumerate()
-            .map(|(i, (_, m))| {
+            .map(|(i, m)| {
                 (
                     PAD + 30 + step * i as i32,
                     base - bar_len(m.value, max, plot - 10),
@@ -621,7 +663,7 @@ impl Draw<'_> {
             ));
             let stroke = self.palette(0).stroke_width(3);
             let _ = area.draw(&PathElement::new(xy.clone(), stroke));
-            for ((x_label, mark), (x, y)) in marks.iter().zip(&xy) {
+            for (mark, (x, y)) in marks.iter().zip(&xy) {
                 let _ = area.draw(&Circle::new((*x, *y), 5, mark.colour.filled()));
                 // Centred over its point, but kept inside the chart.
                 let half = (text_width(&mark.text, SMALL) / 2.0).ceil() as i32;
@@ -637,7 +679,7 @@ impl Draw<'_> {
                 );
                 self.label(
                     area,
-                    x_label,
+                    &mark.label,
                     (*x, base + 8),
                     SMALL,
                     &self.style.ink,
@@ -645,100 +687,138 @@ impl Draw<'_> {
                 );
             }
         });
-        (svg, height)
+        Drawing { body: svg, height }
     }
 
     /// A sentence for `<desc>`: every label with its value.
     fn description(&self) -> String {
         self.rows()
             .iter()
-            .map(|(label, m)| format!("{label}: {}", m.format(self.lang, self.words)))
+            .map(|row| {
+                let value = row.metric.format(self.lang, self.words);
+                format!("{}: {value}", row.label)
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
 
-    /// (row label, metric) pairs in drawing order.
-    fn rows(&self) -> Vec<(String, &Metric)> {
+    /// The metrics in drawing order, each with its row label.
+    fn rows(&self) -> Vec<Row<'_>> {
         match &self.chart.data {
             ChartData::Series(items) => items
                 .iter()
                 .filter_map(|i| {
-                    let m = self.metric(&i.metric)?;
-                    Some((
-                        i.label
-                            .as_ref()
-                            .unwrap_or(&m.label)
-                            .get(self.lang)
-                            .to_string(),
-                        m,
-                    ))
+                    let metric = self.metric(&i.metric)?;
+                    let label = i.label.as_ref().unwrap_or(&metric.label);
+                    Some(Row {
+                        label: label.get(self.lang).to_string(),
+                        metric,
+                    })
                 })
                 .collect(),
             ChartData::Groups { keys, groups } => groups
                 .iter()
-                .flat_map(|(label, ids)| {
-                    ids.iter().enumerate().filter_map(move |(k, id)| {
+                .flat_map(|group| {
+                    group.metrics.iter().enumerate().filter_map(move |(k, id)| {
                         let key = keys.get(k).map_or("", |t| t.get(self.lang));
-                        Some((
-                            format!("{} · {key}", label.get(self.lang)),
-                            self.metric(id)?,
-                        ))
+                        Some(Row {
+                            label: format!("{} · {key}", group.label.get(self.lang)),
+                            metric: self.metric(id)?,
+                        })
                     })
                 })
                 .collect(),
             ChartData::Points(points) => points
                 .iter()
-                .filter_map(|(x, id)| Some((x.clone(), self.metric(id)?)))
+                .filter_map(|p| {
+                    Some(Row {
+                        label: p.x.clone(),
+                        metric: self.metric(&p.metric)?,
+                    })
+                })
                 .collect(),
         }
     }
 
-    /// The data table with exact figures.
+    /// The data table: each item's value, and the columns some item has
+    /// something for (the exact figure, last year's value, the change).
     fn table(&self, labels: &TableLabels) -> String {
         let rows = self.rows();
-        let show_change = rows.iter().any(|(_, m)| m.change.is_some());
-        let show_exact = rows
-            .iter()
-            .any(|(_, m)| m.format_exact(self.lang, self.words) != m.format(self.lang, self.words));
+        let columns: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| rows.iter().any(|r| self.has(*c, r.metric)))
+            .collect();
         let mut html = String::from("<table class=\"data-table\"><thead><tr>");
-        let mut head = |text: &str| {
-            let _ = write!(html, "<th scope=\"col\">{}</th>", html_escape(text));
-        };
-        head(&labels.item);
-        head(&labels.value);
-        if show_exact {
-            head(&labels.exact);
-        }
-        if show_change {
-            head(&labels.change);
+        let headings = [&labels.item, &labels.value]
+            .into_iter()
+            .chain(columns.iter().map(|c| c.heading(labels)));
+        for heading in headings {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", html_escape(heading));
         }
         html.push_str("</tr></thead><tbody>");
-        for (label, m) in rows {
+        for Row { label, metric: m } in rows {
             let _ = write!(
                 html,
                 "<tr><th scope=\"row\">{}</th><td>{}</td>",
                 html_escape(&label),
                 html_escape(&m.format(self.lang, self.words))
             );
-            if show_exact {
-                let _ = write!(
-                    html,
-                    "<td>{}</td>",
-                    html_escape(&m.format_exact(self.lang, self.words))
-                );
-            }
-            if show_change {
-                let change = m
-                    .change
-                    .as_ref()
-                    .map(|c| signed_percent(c, self.words))
-                    .unwrap_or_default();
-                let _ = write!(html, "<td>{}</td>", html_escape(&change));
+            for column in &columns {
+                let _ = write!(html, "<td>{}</td>", html_escape(&self.cell(*column, m)));
             }
             html.push_str("</tr>");
         }
         html.push_str("</tbody></table>");
         html
+    }
+
+    /// True when `m` has something to show in `column`; the exact figure
+    /// only when it differs from the value.
+    fn has(&self, column: Column, m: &Metric) -> bool {
+        match column {
+            Column::Exact => {
+                m.format_exact(self.lang, self.words) != m.format(self.lang, self.words)
+            }
+            Column::Previous => m.previous.is_some(),
+            Column::Change => m.change.is_some(),
+        }
+    }
+
+    /// What `m` shows in `column` ("" when it has nothing for it).
+    fn cell(&self, column: Column, m: &Metric) -> String {
+        match column {
+            Column::Exact => m.format_exact(self.lang, self.words),
+            Column::Previous => m.format_previous(self.lang, self.words).unwrap_or_default(),
+            Column::Change => m
+                .change
+                .as_ref()
+                .map(|c| signed_percent(c, self.words))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// An optional column of a data table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// Every digit of the value.
+    Exact,
+    /// Last year's value.
+    Previous,
+    /// The change on last year.
+    Change,
+}
+
+impl Column {
+    /// In table order: last year's value beside this year's, then the change.
+    const ALL: [Self; 3] = [Self::Exact, Self::Previous, Self::Change];
+
+    fn heading(self, labels: &TableLabels) -> &String {
+        match self {
+            Self::Exact => &labels.exact,
+            Self::Previous => &labels.previous,
+            Self::Change => &labels.change,
+        }
     }
 }
 

@@ -1,32 +1,13 @@
-//! The rendered site's links: where each link of a Markdown body is
-//! written (recorded while the body is rendered), and the link check of
-//! [`crate::links`] run on the rendered site.
+//! Where each link of a Markdown body is written, recorded while the body
+//! is rendered, for the link check of [`crate::links`] to report a broken
+//! one there.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::Diagnostics;
-use crate::links::{self, Written};
+use crate::links::Written;
 use crate::load::discover::Page;
-use crate::model::nav::BaseUrl;
 use crate::render::markdown::BodyLink;
-use crate::render::site::RenderedSite;
-
-impl RenderedSite {
-    /// An error for every internal link that leads nowhere when the site
-    /// is served under `base`, at the Markdown where it is written when it
-    /// is a body's link, else at the generated page. `later` names files
-    /// the build adds after rendering (the PDFs of `build --pdf`).
-    pub fn check_links(&self, base: &BaseUrl, later: &[String]) -> Diagnostics {
-        let generated = self
-            .files
-            .iter()
-            .map(|f| (f.path.as_str(), Some(f.bytes.as_slice())));
-        let copied = self.copies.iter().map(|(_, dest)| (dest.as_str(), None));
-        let later = later.iter().map(|path| (path.as_str(), None));
-        links::check(generated.chain(copied).chain(later), &self.written, base)
-    }
-}
 
 /// The links of one rendered body of `page`, located in its file.
 /// `elsewhere`: the body is shown on a page that is not its own.

@@ -1,58 +1,19 @@
 //! Themes: tera templates, static files, UI strings per language and chart
-//! colours. Layers, last wins: the default theme embedded in the binary,
-//! the site's `themes/default/`, then the theme named in report.yaml. So a
-//! report folder without `themes/` builds, and a custom theme only needs the
-//! files it changes.
+//! colours, compiled from the files [`crate::load::theme`] read (which
+//! layers the built-in default theme, the site's `themes/default/` and the
+//! theme named in report.yaml). Nothing here reads the disk.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::load::discover::{MAX_FILE_BYTES, is_ignored, relative};
-use crate::load::fsguard::{Boundary, Kind, Refusal};
+pub use crate::load::theme::default_theme_file;
+use crate::load::theme::{ThemeFile, ThemeFiles};
 use crate::load::yaml;
 use crate::model::number::NumberWords;
 use crate::render::charts::ChartStyle;
-
-/// A file of a theme, with where it came from for messages.
-#[derive(Debug, Clone)]
-struct ThemeFile {
-    origin: PathBuf,
-    bytes: Vec<u8>,
-}
-
-macro_rules! embedded {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)) as &[u8])),*]
-    };
-}
-
-/// The default theme, compiled in.
-const EMBEDDED: &[(&str, &[u8])] = embedded![
-    "theme.yaml",
-    "templates/base.html",
-    "templates/home.html",
-    "templates/chapter.html",
-    "templates/404.html",
-    "templates/print.html",
-    "templates/partials/cards.html",
-    "templates/partials/opening.html",
-    "templates/partials/header.html",
-    "templates/partials/footer.html",
-    "i18n/zh.yaml",
-    "i18n/en.yaml",
-    "static/style.css",
-];
-
-/// A file of the built-in default theme by its path (`i18n/en.yaml`).
-pub fn default_theme_file(path: &str) -> Option<&'static [u8]> {
-    EMBEDDED
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, bytes)| *bytes)
-}
 
 /// UI strings and number words of one language.
 #[derive(Debug, Clone, Default)]
@@ -96,58 +57,24 @@ impl Theme {
     }
 }
 
-/// Loads the theme `name` for the report's languages.
-pub fn load(
-    root: &Path,
-    name: &str,
-    languages: &[String],
-    diags: &mut Diagnostics,
-) -> Option<Theme> {
-    let mut files: BTreeMap<String, ThemeFile> = EMBEDDED
-        .iter()
-        .map(|(path, bytes)| {
-            (
-                path.to_string(),
-                ThemeFile {
-                    origin: PathBuf::from("<built-in default theme>").join(path),
-                    bytes: bytes.to_vec(),
-                },
-            )
-        })
-        .collect();
-    overlay(
-        &mut files,
-        root,
-        &root.join("themes").join("default"),
-        diags,
-    );
-    if name != "default" {
-        let dir = root.join("themes").join(name);
-        if !dir.is_dir() {
-            let msg = format!("theme `{name}` not found: there is no folder themes/{name}/");
-            diags.push(
-                Diagnostic::error("content/report.yaml", 0, 0, msg)
-                    .with_hint("remove `theme:` to use the default theme"),
-            );
-            return None;
-        }
-        overlay(&mut files, root, &dir, diags);
-    }
+/// Compiles the theme files read by [`crate::load::theme::read`] for the
+/// report's languages: templates, UI strings, chart style, static files.
+pub fn compile(files: ThemeFiles, languages: &[String], diags: &mut Diagnostics) -> Option<Theme> {
     let config = theme_config(&files, diags)?;
     let i18n = i18n(&files, languages, diags);
     let tera = templates(&files, diags)?;
-    let static_files = files
-        .iter()
-        .filter_map(|(path, f)| {
-            path.strip_prefix("static/")
-                .map(|p| (p.to_string(), f.bytes.clone()))
-        })
-        .collect();
     let origins = files
         .iter()
         .filter_map(|(path, f)| {
             path.strip_prefix("templates/")
                 .map(|p| (p.to_string(), f.origin.clone()))
+        })
+        .collect();
+    let static_files = files
+        .into_iter()
+        .filter_map(|(path, f)| {
+            path.strip_prefix("static/")
+                .map(|p| (p.to_string(), f.bytes))
         })
         .collect();
     Some(Theme {
@@ -157,43 +84,6 @@ pub fn load(
         chart: config.chart,
         origins,
     })
-}
-
-/// Theme files are read whole and kept in memory (fonts included); a theme
-/// never needs more per file.
-const MAX_THEME_FILE_BYTES: u64 = 4 * MAX_FILE_BYTES;
-
-fn overlay(
-    files: &mut BTreeMap<String, ThemeFile>,
-    root: &Path,
-    dir: &Path,
-    diags: &mut Diagnostics,
-) {
-    let boundary = Boundary::new(root);
-    match boundary.kind(dir) {
-        Ok(Kind::Dir) => {}
-        Err(Refusal::Io(_)) | Ok(Kind::File) => return,
-        Err(refusal) => {
-            diags.push(refusal.diagnostic(&relative(root, dir)));
-            return;
-        }
-    }
-    let (found, problems) = boundary.files_below(dir, is_ignored);
-    diags.extend(problems);
-    for (path, rel) in found {
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        match boundary.read(&path, MAX_THEME_FILE_BYTES) {
-            Ok(bytes) => {
-                let origin = relative(root, &path);
-                files.insert(key, ThemeFile { origin, bytes });
-            }
-            Err(refusal) => diags.push(refusal.diagnostic(&relative(root, &path))),
-        }
-    }
 }
 
 fn text_of<'a>(file: &'a ThemeFile, diags: &mut Diagnostics) -> Option<&'a str> {
@@ -211,10 +101,7 @@ fn text_of<'a>(file: &'a ThemeFile, diags: &mut Diagnostics) -> Option<&'a str> 
     }
 }
 
-fn theme_config(
-    files: &BTreeMap<String, ThemeFile>,
-    diags: &mut Diagnostics,
-) -> Option<ThemeConfig> {
+fn theme_config(files: &ThemeFiles, diags: &mut Diagnostics) -> Option<ThemeConfig> {
     let file = files.get("theme.yaml")?;
     let text = text_of(file, diags)?;
     match yaml::parse::<ThemeConfig>(text, &file.origin, 0) {
@@ -236,7 +123,7 @@ fn theme_config(
 }
 
 fn i18n(
-    files: &BTreeMap<String, ThemeFile>,
+    files: &ThemeFiles,
     languages: &[String],
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, I18n> {
@@ -321,7 +208,7 @@ fn merge_numbers(
     })
 }
 
-fn templates(files: &BTreeMap<String, ThemeFile>, diags: &mut Diagnostics) -> Option<Tera> {
+fn templates(files: &ThemeFiles, diags: &mut Diagnostics) -> Option<Tera> {
     let mut tera = Tera::default();
     let mut sources = Vec::new();
     for (path, file) in files {
@@ -359,11 +246,11 @@ pub fn template_diagnostic_at(
     }
 }
 
-fn template_diagnostic(err: &tera::Error, files: &BTreeMap<String, ThemeFile>) -> Diagnostic {
+fn template_diagnostic(err: &tera::Error, files: &ThemeFiles) -> Diagnostic {
     template_diagnostic_at(err, |name| origin(files, name))
 }
 
-fn origin(files: &BTreeMap<String, ThemeFile>, template: &str) -> PathBuf {
+fn origin(files: &ThemeFiles, template: &str) -> PathBuf {
     files.get(&format!("templates/{template}")).map_or_else(
         || PathBuf::from("themes").join(template),
         |f| f.origin.clone(),

@@ -1,4 +1,4 @@
-//! The documented template context. Templates receive three variables:
+//! The documented template context. Templates receive four variables:
 //!
 //! - `site`: [`SiteView`], the report and its navigation in the page's language;
 //! - `page`: [`PageView`], what this page shows;
@@ -6,6 +6,12 @@
 //!   this page (the current chapter is the one whose `number` equals
 //!   `page.chapter.number`);
 //! - `t`: the theme's UI strings for the page's language (`t.next_chapter`).
+//!
+//! The built-in templates for generated files get their own variables:
+//! `figure.html` (a chart in a page's text) gets `figure`, a [`FigureView`];
+//! `sitemap.xml` gets `urls`, a list of [`SitemapUrl`]; `robots.txt` gets
+//! `sitemap_url` (the sitemap's absolute URL, "" when the report has no
+//! `base_url` with a host).
 //!
 //! These are view structs made for templates, not nianbao's internal
 //! types, so the internals can change without breaking themes.
@@ -81,11 +87,27 @@ pub struct ChapterLink {
     pub url: String,
 }
 
+/// Which page a [`PageView`] is. Templates see it as a string, `page.kind`:
+/// `home`, `chapter`, `print` or `404` (`{% if page.kind == "print" %}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageType {
+    /// The cover (`home`).
+    Home,
+    /// A chapter (`chapter`).
+    Chapter,
+    /// The whole report on one page (`print`).
+    Print,
+    /// The page served for a missing URL (`404`).
+    #[serde(rename = "404")]
+    NotFound,
+}
+
 /// What one page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     /// `home`, `chapter`, `print` or `404`.
-    pub kind: String,
+    pub kind: PageType,
     /// Title for `<title>` and Open Graph.
     pub title: String,
     /// Description for meta tags.
@@ -212,4 +234,62 @@ pub struct TocEntry {
     pub title: String,
     /// Headings inside the section.
     pub children: Vec<Heading>,
+}
+
+/// A chart placed in a page's text (`figure.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// Element id of the chart on this page (`chart-ID`, suffixed when the
+    /// chart is placed twice); the figure's own id is `fig-` and this.
+    pub dom_id: String,
+    /// The caption as inline HTML.
+    pub caption: String,
+    /// The chart as inline SVG markup.
+    pub svg: String,
+    /// The chart's note ("" when none).
+    pub note: String,
+    /// `<table>` with the chart's exact numbers, as HTML.
+    pub table: String,
+    /// Label of the data table (`t.data_table`).
+    pub data_table: String,
+    /// URL of the SVG file to download, relative to the page.
+    pub download_url: String,
+    /// Label of the download link (`t.download_svg`).
+    pub download_label: String,
+}
+
+/// A page in `sitemap.xml`, with the same page in every language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    /// Absolute URL of the page.
+    pub loc: String,
+    /// The page in every language, this one included.
+    pub alternates: Vec<SitemapAlternate>,
+}
+
+/// One language of a page in `sitemap.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapAlternate {
+    /// BCP 47 tag.
+    pub hreflang: String,
+    /// Absolute URL.
+    pub href: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_types_are_the_strings_templates_compare() {
+        let names = [
+            (PageType::Home, "home"),
+            (PageType::Chapter, "chapter"),
+            (PageType::Print, "print"),
+            (PageType::NotFound, "404"),
+        ];
+        for (kind, name) in names {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(name.into()));
+        }
+    }
 }

@@ -4,6 +4,14 @@
 
 use super::texts::{self, Text, language_name, unit};
 
+/// A front matter field of a starter page.
+pub(super) struct Field {
+    /// The front matter key (`title`).
+    pub key: &'static str,
+    /// The key of its text in [`texts`] (`funds_title`).
+    pub text: &'static str,
+}
+
 /// The report being scaffolded: its languages, titles and year.
 pub(super) struct Plan<'a> {
     /// Language codes, the default first.
@@ -118,13 +126,14 @@ impl Plan<'_> {
         out
     }
 
-    /// A Markdown page: front matter from `front` ((key, text key) pairs), then `body`.
-    pub fn page(&self, lang: &str, front: &[(&str, &str)], body: &str) -> String {
+    /// A Markdown page: front matter from `front`, then the text `body`.
+    pub fn page(&self, lang: &str, front: &[Field], body: &str) -> String {
         let mut out = String::from("---\n");
         let mut placeholder = false;
-        for (key, text_key) in front {
-            let t = self.text(lang, text_key);
+        for field in front {
+            let t = self.text(lang, field.text);
             placeholder |= t.placeholder;
+            let key = field.key;
             out.push_str(&format!("{key}: {}{}\n", quote(&t.value), todo(lang, &t)));
         }
         out.push_str("---\n");
@@ -200,7 +209,7 @@ const METRICS: &[MetricSpec] = &[
         noun: None,
         extra: &[
             "change: 0.124                     # +12.4% on last year (a ratio)",
-            "# previous: 11174000              # last year's value, only where your source states it",
+            "previous: 11174000                # last year's value, only where your source states it",
         ],
     },
     MetricSpec {
@@ -287,9 +296,10 @@ metrics:
 
 const CHARTS_HEAD: &str = "
 # Charts are drawn at build time as SVG, with a data table under each.
-# Types: bar, hbar, donut (series of metric ids), grouped_bar (keys and
-# groups), line (points: { x: \"2024\", metric: ID }). A chart combines
-# metrics of one unit. Place it in a page with ![caption](chart:ID).
+# Types: bar, hbar, donut (series of metric ids), grouped_bar (groups, each
+# a label and a series; the legend is the labels of the first group's
+# metrics, or keys), line (points: { x: \"2024\", metric: ID }). A chart
+# combines metrics of one unit. Place it in a page with ![caption](chart:ID).
 charts:
   - id: spending
     type: donut

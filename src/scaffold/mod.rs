@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::model::lang::is_valid_code;
 use crate::render::theme::default_theme_file;
-use files::Plan;
+use files::{Field, Plan};
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct NewOptions {
     pub languages: Vec<String>,
     /// `--title` values: `TEXT` for every language, or `LANG=TEXT` for one.
     pub titles: Vec<String>,
-    /// The report's year (default: the current year).
+    /// The year the report covers (default: last year).
     pub year: Option<i32>,
 }
 
@@ -44,19 +44,19 @@ pub fn new_report(options: &NewOptions) -> Result<Created, Error> {
     check_languages(&options.languages)?;
     let titles = parse_titles(&options.titles, &options.languages)?;
     check_empty(&options.dir)?;
-    let year = options.year.unwrap_or_else(current_year).to_string();
+    let year = options.year.unwrap_or_else(last_year).to_string();
     let plan = Plan {
         languages: &options.languages,
         titles: &titles,
         year,
     };
     let files = contents(&plan);
-    for (path, text) in &files {
-        write(&options.dir.join(path), text)?;
+    for file in &files {
+        write(&options.dir.join(&file.path), &file.text)?;
     }
     Ok(Created {
         dir: options.dir.clone(),
-        files: files.into_iter().map(|(p, _)| p).collect(),
+        files: files.into_iter().map(|f| f.path).collect(),
         placeholders: options
             .languages
             .iter()
@@ -125,43 +125,69 @@ fn check_empty(dir: &Path) -> Result<(), Error> {
     }
 }
 
+/// A file of the starter report.
+struct StarterFile {
+    /// Relative to the report folder.
+    path: PathBuf,
+    text: String,
+}
+
+impl StarterFile {
+    fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        Self {
+            path: path.into(),
+            text,
+        }
+    }
+}
+
 /// Every file of the starter report, in the order they are written.
-fn contents(plan: &Plan<'_>) -> Vec<(PathBuf, String)> {
+fn contents(plan: &Plan<'_>) -> Vec<StarterFile> {
     let chapter = Path::new("content/01-our-year");
     let mut files = vec![
-        (PathBuf::from("README.md"), readme(plan)),
-        (PathBuf::from(".gitignore"), GITIGNORE.to_string()),
-        (PathBuf::from("content/report.yaml"), plan.report_yaml()),
-        (chapter.join("metrics.yaml"), plan.metrics_yaml()),
+        StarterFile::new("README.md", readme(plan)),
+        StarterFile::new(".gitignore", GITIGNORE.to_string()),
+        StarterFile::new("content/report.yaml", plan.report_yaml()),
+        StarterFile::new(chapter.join("metrics.yaml"), plan.metrics_yaml()),
     ];
+    let title = |text| [Field { key: "title", text }];
     let chapter_front = [
-        ("title", "chapter_title"),
-        ("kicker", "chapter_kicker"),
-        ("summary", "chapter_summary"),
+        Field {
+            key: "title",
+            text: "chapter_title",
+        },
+        Field {
+            key: "kicker",
+            text: "chapter_kicker",
+        },
+        Field {
+            key: "summary",
+            text: "chapter_summary",
+        },
     ];
     for lang in plan.languages {
-        let page = |front: &[(&str, &str)], body: &str| plan.page(lang, front, body);
-        files.push((
-            PathBuf::from(format!("content/_index.{lang}.md")),
-            page(&[("title", "foreword_title")], "foreword"),
-        ));
-        files.push((
-            chapter.join(format!("_index.{lang}.md")),
-            page(&chapter_front, "chapter_lead"),
-        ));
-        files.push((
-            chapter.join(format!("01-funds.{lang}.md")),
-            page(&[("title", "funds_title")], "funds"),
-        ));
-        files.push((
-            chapter.join(format!("02-people.{lang}.md")),
-            page(&[("title", "people_title")], "people"),
-        ));
+        let page = |front: &[Field], body: &str| plan.page(lang, front, body);
+        files.extend([
+            StarterFile::new(
+                format!("content/_index.{lang}.md"),
+                page(&title("foreword_title"), "foreword"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("_index.{lang}.md")),
+                page(&chapter_front, "chapter_lead"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("01-funds.{lang}.md")),
+                page(&title("funds_title"), "funds"),
+            ),
+            StarterFile::new(
+                chapter.join(format!("02-people.{lang}.md")),
+                page(&title("people_title"), "people"),
+            ),
+        ]);
         if let Some(strings) = missing_ui_strings(lang) {
-            files.push((
-                PathBuf::from(format!("themes/default/i18n/{lang}.yaml")),
-                strings,
-            ));
+            let path = format!("themes/default/i18n/{lang}.yaml");
+            files.push(StarterFile::new(path, strings));
         }
     }
     files
@@ -199,12 +225,18 @@ fn write(path: &Path, text: &str) -> Result<(), Error> {
     fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
-/// The current year (UTC) from the system clock.
-fn current_year() -> i32 {
+/// The year before the current one (UTC, from the system clock): an
+/// annual report is almost always written the year after the one it covers.
+fn last_year() -> i32 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    year_of_day(i64::try_from(secs / 86_400).unwrap_or(0))
+    year_before_day(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// The year before the one of a day counted from 1970-01-01.
+fn year_before_day(days: i64) -> i32 {
+    year_of_day(days) - 1
 }
 
 /// The civil year of a day counted from 1970-01-01 (H. Hinnant's algorithm).
@@ -236,6 +268,14 @@ mod tests {
         // 2024-12-31 and 2025-01-01.
         assert_eq!(year_of_day(20_088), 2024);
         assert_eq!(year_of_day(20_089), 2025);
+    }
+
+    #[test]
+    fn the_default_year_is_the_one_before_today() {
+        // 2025-01-01 and 2025-12-31: a report written in 2025 covers 2024.
+        assert_eq!(year_before_day(20_089), 2024);
+        assert_eq!(year_before_day(20_453), 2024);
+        assert_eq!(year_before_day(20_454), 2025);
     }
 
     #[test]

@@ -94,7 +94,7 @@ Markdown file of its own, in the order of their number prefix.
     (
         "funds",
         "We raised {{ metric:funds_raised }} in {year}, up {{ metric:funds_raised | change }}
-on the year before.
+on the {{ metric:funds_raised | previous }} of the year before.
 
 ![How the money was spent](chart:spending)
 
@@ -165,7 +165,8 @@ const ZH: &[(&str, &str)] = &[
     ("funds_title", "资金募集与使用"),
     (
         "funds",
-        "{year}年募集资金{{ metric:funds_raised }}，比上年增长{{ metric:funds_raised | change }}。
+        "{year}年募集资金{{ metric:funds_raised }}，比上年增长{{ metric:funds_raised | change }}，
+上年为{{ metric:funds_raised | previous }}。
 
 ![资金使用情况](chart:spending)
 

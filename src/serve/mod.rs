@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::Diagnostics;
+
 pub use crate::http::{content_type, resolve_path};
 pub use server::EVENTS_PATH;
 pub use site::{LiveSite, Snapshot};
@@ -80,13 +82,29 @@ pub enum ServeEvent {
         changed: Vec<PathBuf>,
         /// How long it took.
         elapsed: Duration,
-        /// Pages in the site, or the error count when it failed.
-        outcome: Result<usize, usize>,
-        /// Diagnostics (errors and warnings) of this build, formatted.
-        messages: Vec<String>,
+        /// Whether it succeeded.
+        outcome: BuildOutcome,
+        /// Diagnostics (errors and warnings) of this build, for the
+        /// terminal to print the way `build` does.
+        diagnostics: Diagnostics,
     },
     /// The watcher reported a problem.
     WatchError(String),
+}
+
+/// How a preview build ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildOutcome {
+    /// The site was rebuilt; it has this many pages.
+    Built {
+        /// HTML pages in the site.
+        pages: usize,
+    },
+    /// The build failed; the last good site is still served.
+    Failed {
+        /// Number of errors.
+        errors: usize,
+    },
 }
 
 /// Starts the server and blocks until Ctrl-C or SIGTERM, then returns at

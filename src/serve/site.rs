@@ -18,11 +18,13 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-use crate::build::{Prepared, prepare};
-use crate::error::Diagnostics;
+use crate::build::{self, Prepared};
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::model::references::check_page_references;
+use crate::output::MemorySink;
 use crate::render::OutputFile;
 use crate::render::site::{self, Charts};
-use crate::serve::ServeEvent;
+use crate::serve::{BuildOutcome, ServeEvent};
 
 /// One build's files, by URL path below the site root.
 #[derive(Debug, Default, Clone)]
@@ -62,10 +64,14 @@ struct State {
     version: u64,
 }
 
-/// The result of a rebuild: new files (all or some), or the problems.
+/// The result of a rebuild, with its diagnostics.
 enum Update {
+    /// A whole new site with this many pages.
     Full(Snapshot, usize),
+    /// New versions of some files of the current site.
     Partial(Vec<OutputFile>),
+    /// The build failed; the last good site stays.
+    Failed,
 }
 
 impl LiveSite {
@@ -90,87 +96,78 @@ impl LiveSite {
     /// good site when the build fails, and tells every open tab to reload.
     pub fn rebuild(&self, changed: Vec<PathBuf>) -> ServeEvent {
         let started = Instant::now();
-        let result = {
+        let (update, diagnostics) = {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             let incremental = cache.as_mut().and_then(|c| self.incremental(c, &changed));
             incremental.unwrap_or_else(|| self.full(&mut cache))
         };
         let elapsed = started.elapsed();
-        let (outcome, messages) = self.apply(result);
+        let outcome = self.apply(update, &diagnostics);
         // No receivers (no open tab) is not an error.
         let _ = self.reload.send(self.version());
         ServeEvent::Built {
             changed,
             elapsed,
             outcome,
-            messages,
+            diagnostics,
         }
     }
 
-    fn full(&self, cache: &mut Option<Cache>) -> (Result<Update, ()>, Diagnostics) {
+    /// The whole pipeline, as `build` runs it, into memory.
+    fn full(&self, cache: &mut Option<Cache>) -> (Update, Diagnostics) {
         *cache = None;
-        let (prepared, mut diags) = prepare(&self.options);
-        let Some(prepared) = prepared.filter(|_| !diags.has_errors()) else {
-            return (Err(()), self.finish(diags));
+        let run = match build::run(&self.options, || Ok(MemorySink::new())) {
+            Ok(run) => run,
+            Err(err) => return (Update::Failed, self.failure(err)),
         };
-        let charts = site::render_charts(&prepared.report, &prepared.theme);
-        let (rendered, render_diags) =
-            site::render_with_charts(&prepared.report, &prepared.theme, &charts);
-        diags.extend(render_diags);
-        if !diags.has_errors() {
-            diags.extend(rendered.check_links(&prepared.report.base_url, &[]));
-        }
-        let diags = self.finish(diags);
-        if diags.has_errors() {
-            return (Err(()), diags);
-        }
-        let pages = rendered
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with("index.html"))
-            .count();
         let snapshot = Snapshot {
-            files: rendered
-                .files
+            files: run
+                .sink
+                .into_files()
                 .into_iter()
                 .map(|f| (f.path, Arc::new(f.bytes)))
                 .collect(),
-            copies: rendered
+            copies: run
                 .copies
                 .into_iter()
                 .map(|(src, dest)| (dest, src))
                 .collect(),
         };
         *cache = Some(Cache {
-            sections: section_index(&prepared),
-            prepared,
-            charts,
+            sections: section_index(&run.prepared),
+            prepared: run.prepared,
+            charts: run.charts,
             stale_print: HashMap::new(),
         });
-        (Ok(Update::Full(snapshot, pages)), diags)
+        (Update::Full(snapshot, run.pages), run.warnings)
+    }
+
+    /// The diagnostics of a failed build.
+    fn failure(&self, err: Error) -> Diagnostics {
+        match err {
+            Error::Content(diags) => diags,
+            // Rendering into memory cannot fail to write; anything else is
+            // shown like a problem with the report, at its root.
+            other => {
+                let mut diags = Diagnostics::new();
+                diags.push(Diagnostic::error(
+                    &self.options.root,
+                    0,
+                    0,
+                    other.to_string(),
+                ));
+                diags
+            }
+        }
     }
 
     /// Re-renders only the chapters of edited section files; `None` when the
     /// change needs a full rebuild.
-    fn incremental(
-        &self,
-        cache: &mut Cache,
-        changed: &[PathBuf],
-    ) -> Option<(Result<Update, ()>, Diagnostics)> {
+    fn incremental(&self, cache: &mut Cache, changed: &[PathBuf]) -> Option<(Update, Diagnostics)> {
         if changed.is_empty() {
             return None;
         }
-        let mut edits = Vec::new();
-        for path in changed {
-            let location = cache.sections.get(&normalize(path))?.clone();
-            let boundary = crate::load::fsguard::Boundary::new(&self.options.root);
-            let (page, parse_diags) =
-                crate::load::discover::parse_page(&boundary, &self.options.root.join(path));
-            // Front-matter problems and drafts go through the full pipeline.
-            let page = page.filter(|p| !p.front.draft && parse_diags.is_empty())?;
-            edits.push((location, page));
-        }
-        let mut diags = Diagnostics::new();
+        let edits = self.edited_pages(cache, changed)?;
         let mut chapters = BTreeSet::new();
         for ((chapter, section, lang), page) in edits {
             let target = cache
@@ -183,74 +180,91 @@ impl LiveSite {
             target.pages.0.insert(lang, page);
             chapters.insert(chapter);
         }
+        let (files, diags) = match self.render_chapters(cache, &chapters) {
+            Ok(rendered) => rendered,
+            Err(err) => return Some((Update::Failed, self.failure(err))),
+        };
+        match build::settle(diags, self.options.strict) {
+            Ok(warnings) => {
+                cache.stale_print = print_pages(&cache.prepared);
+                Some((Update::Partial(files), warnings))
+            }
+            Err(err) => Some((Update::Failed, self.failure(err))),
+        }
+    }
+
+    /// The edited section files, parsed again, by where they sit in the
+    /// report; `None` when one is not a known section, or its front matter
+    /// has problems or makes it a draft (the full pipeline handles those).
+    fn edited_pages(&self, cache: &Cache, changed: &[PathBuf]) -> Option<Vec<Edit>> {
+        let boundary = crate::load::fsguard::Boundary::new(&self.options.root);
+        changed
+            .iter()
+            .map(|path| {
+                let location = cache.sections.get(&normalize(path))?.clone();
+                let (page, parse_diags) =
+                    crate::load::discover::parse_page(&boundary, &self.options.root.join(path));
+                let page = page.filter(|p| !p.front.draft && parse_diags.is_empty())?;
+                Some((location, page))
+            })
+            .collect()
+    }
+
+    /// Checks the references of `chapters` and renders their pages.
+    fn render_chapters(
+        &self,
+        cache: &Cache,
+        chapters: &BTreeSet<usize>,
+    ) -> Result<(Vec<OutputFile>, Diagnostics), Error> {
         let report = &cache.prepared.report;
-        for &chapter in &chapters {
+        let mut diags = Diagnostics::new();
+        for &chapter in chapters {
             for section in &report.chapters[chapter].sections {
                 for page in section.pages.0.values() {
-                    site::check_page_references(report, page, &mut diags);
+                    check_page_references(report, page, &mut diags);
                 }
             }
         }
-        let mut files = Vec::new();
+        let sink = MemorySink::new();
         if !diags.has_errors() {
-            for &chapter in &chapters {
-                let (pages, render_diags) =
-                    site::render_chapter(report, &cache.prepared.theme, &cache.charts, chapter);
-                files.extend(pages);
-                diags.extend(render_diags);
+            for &chapter in chapters {
+                let theme = &cache.prepared.theme;
+                diags.extend(site::render_chapter(
+                    report,
+                    theme,
+                    &cache.charts,
+                    chapter,
+                    &sink,
+                )?);
             }
         }
-        let diags = self.finish(diags);
-        let result = if diags.has_errors() {
-            Err(())
-        } else {
-            let report = &cache.prepared.report;
-            for lang in &report.languages {
-                let path = site::print_path(&lang.code, report.default_lang());
-                cache
-                    .stale_print
-                    .insert(format!("{path}index.html"), lang.code.clone());
-            }
-            Ok(Update::Partial(files))
-        };
-        Some((result, diags))
-    }
-
-    fn finish(&self, mut diags: Diagnostics) -> Diagnostics {
-        if self.options.strict {
-            diags.make_strict();
-        }
-        diags.sort();
-        diags
+        Ok((sink.into_files(), diags))
     }
 
     /// Stores a successful update, or the errors of a failed one.
-    fn apply(
-        &self,
-        (result, diags): (Result<Update, ()>, Diagnostics),
-    ) -> (Result<usize, usize>, Vec<String>) {
-        let messages: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    fn apply(&self, update: Update, diags: &Diagnostics) -> BuildOutcome {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         state.version += 1;
-        match result {
-            Ok(Update::Full(snapshot, pages)) => {
+        match update {
+            Update::Full(snapshot, pages) => {
                 state.site = Arc::new(snapshot);
                 state.pages = pages;
-                state.errors = None;
             }
-            Ok(Update::Partial(files)) => {
+            Update::Partial(files) => {
                 let site = Arc::make_mut(&mut state.site);
                 for file in files {
                     site.files.insert(file.path, Arc::new(file.bytes));
                 }
-                state.errors = None;
             }
-            Err(()) => {
-                state.errors = Some(messages.clone());
-                return (Err(diags.error_count().max(1)), messages);
+            Update::Failed => {
+                state.errors = Some(diags.iter().map(ToString::to_string).collect());
+                return BuildOutcome::Failed {
+                    errors: diags.error_count().max(1),
+                };
             }
         }
-        (Ok(state.pages), messages)
+        state.errors = None;
+        BuildOutcome::Built { pages: state.pages }
     }
 
     /// Renders the file at `path` again if it is a whole-report page that
@@ -263,17 +277,22 @@ impl LiveSite {
         let Some(lang) = cache.stale_print.remove(path) else {
             return;
         };
+        let sink = MemorySink::new();
+        let prepared = &cache.prepared;
         let rendered = site::render_print_page(
-            &cache.prepared.report,
-            &cache.prepared.theme,
+            &prepared.report,
+            &prepared.theme,
             &cache.charts,
             &lang,
+            &sink,
         );
         // A template error would have failed the chapter's own render already.
-        if let Some(Ok(file)) = rendered {
+        if let Some(Ok(None)) = rendered {
             let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
             let site = Arc::make_mut(&mut state.site);
-            site.files.insert(file.path, Arc::new(file.bytes));
+            for file in sink.into_files() {
+                site.files.insert(file.path, Arc::new(file.bytes));
+            }
         }
     }
 
@@ -305,6 +324,17 @@ impl LiveSite {
     pub fn subscribe(&self) -> broadcast::Receiver<u64> {
         self.reload.subscribe()
     }
+}
+
+/// An edited section file: (chapter, section, language) and the page read again.
+type Edit = ((usize, usize, String), crate::load::discover::Page);
+
+/// Every language's whole-report page file, by path: all stale after an edit.
+fn print_pages(prepared: &Prepared) -> HashMap<String, String> {
+    site::print_pages(&prepared.report)
+        .into_iter()
+        .map(|p| (format!("{}index.html", p.path), p.lang))
+        .collect()
 }
 
 /// Where each section file sits in the report.

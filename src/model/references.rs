@@ -1,0 +1,210 @@
+//! Reference checks: every `{{ metric:ID }}` and `![…](chart:ID)` in the
+//! report's pages must name something the catalog holds, and every metric
+//! and chart should be used somewhere. They belong to the model: they judge
+//! the content, whatever renders it.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::load::discover::Page;
+use crate::load::locate::LineIndex;
+use crate::model::Report;
+use crate::render::markdown::{self, RefKind};
+
+/// The folder name of the whole-report page; no chapter may use it.
+pub const PRINT_SLUG: &str = "print";
+
+impl Report {
+    /// Every page of the report: home, chapter indexes and sections, in
+    /// every language.
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        let chapters = self.chapters.iter().flat_map(|chapter| {
+            let sections = chapter.sections.iter().flat_map(|s| s.pages.0.values());
+            chapter.index.0.values().chain(sections)
+        });
+        self.home.0.values().chain(chapters)
+    }
+}
+
+/// Checks every metric and chart reference in every Markdown file and in
+/// front matter; warns about metrics and charts nothing refers to.
+pub fn check_references(report: &Report, diags: &mut Diagnostics) {
+    for chapter in report.chapters.iter().filter(|c| c.slug == PRINT_SLUG) {
+        let msg = format!(
+            "the chapter folder {} would be served at `{PRINT_SLUG}/`, where the whole-report page is",
+            chapter.dir.display()
+        );
+        diags.push(
+            Diagnostic::error(&chapter.dir, 0, 0, msg)
+                .with_hint("rename the folder (e.g. NN-printing)"),
+        );
+    }
+    let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
+    let mut used_charts = BTreeSet::new();
+    for chart in report.catalog.charts.values() {
+        used_metrics.extend(chart.metric_ids());
+    }
+    for page in report.pages() {
+        let (metrics, charts) = check_page_references(report, page, diags);
+        for id in metrics {
+            if let Some((k, _)) = report.catalog.metrics.get_key_value(&id) {
+                used_metrics.insert(k.as_str());
+            }
+        }
+        used_charts.extend(charts);
+    }
+    for m in report
+        .catalog
+        .metrics
+        .values()
+        .filter(|m| !used_metrics.contains(m.id.as_str()))
+    {
+        let msg = format!("metric `{}` is not used in any page or chart", m.id);
+        let hint = format!("refer to it with {{{{ metric:{} }}}}, or remove it", m.id);
+        diags.push(
+            Diagnostic::warning(&m.origin.file, m.origin.line, m.origin.col, msg).with_hint(hint),
+        );
+    }
+    for c in report
+        .catalog
+        .charts
+        .values()
+        .filter(|c| !used_charts.contains(&c.id))
+    {
+        let msg = format!("chart `{}` is not placed on any page", c.id);
+        let hint = format!("place it with ![caption](chart:{}) on its own line", c.id);
+        diags.push(
+            Diagnostic::warning(&c.origin.file, c.origin.line, c.origin.col, msg).with_hint(hint),
+        );
+    }
+}
+
+/// Checks the metric and chart references of one page (body, summary and
+/// kicker); returns the metric ids and chart ids it refers to.
+pub fn check_page_references(
+    report: &Report,
+    page: &Page,
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<String>) {
+    let (mut metrics, mut charts) = (Vec::new(), Vec::new());
+    let body = markdown::scan_references(page.body())
+        .into_iter()
+        .map(|r| (page.body_offset, r));
+    let front = [&page.front.summary, &page.front.kicker]
+        .into_iter()
+        .flatten()
+        .flat_map(|text| {
+            let base = page.text.find(text.as_str()).unwrap_or(0);
+            markdown::scan_references(text)
+                .into_iter()
+                .map(move |r| (base, r))
+        });
+    // One index per page: a section may hold many thousands of references.
+    let lines = LineIndex::new(&page.text);
+    for (base, r) in body.chain(front) {
+        let (line, col) = lines.line_col(base + r.offset);
+        check_reference(report, &r, &page.file, line, col, diags);
+        match r.kind {
+            RefKind::Metric => metrics.push(r.id),
+            RefKind::Chart => charts.push(r.id),
+            RefKind::Unknown => {}
+        }
+    }
+    check_page_urls(page, &lines, diags);
+    (metrics, charts)
+}
+
+/// A summary is not trusted with script: its links may only go to http(s),
+/// mailto or relative URLs (others are dropped when rendering). A body is
+/// the author's own HTML, but a script URL in it is most likely pasted in
+/// by mistake, so it is worth a warning.
+fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) {
+    if let Some(summary) = &page.front.summary {
+        // A quoted summary with escapes is not in the file as written:
+        // point at its key then.
+        let base = page.text.find(summary.as_str());
+        for (offset, url) in markdown::links_where(summary, |u| !markdown::is_safe_url(u)) {
+            let (line, col) = match base {
+                Some(base) => lines.line_col(base + offset),
+                None => crate::load::locate::key(&page.text, "summary", 0),
+            };
+            let msg = format!("`{url}` is not allowed in a summary; it is shown as plain text");
+            let hint = "link to an http(s), mailto or relative URL";
+            diags.push(Diagnostic::error(&page.file, line, col, msg).with_hint(hint));
+        }
+    }
+    let body = page.body();
+    let lower = body.to_ascii_lowercase();
+    // Parsing every body again is not free; most have no such URL at all.
+    if !["script:", "data:"].iter().any(|s| lower.contains(s)) {
+        return;
+    }
+    for (offset, url) in markdown::links_where(body, markdown::is_script_url) {
+        let (line, col) = lines.line_col(page.body_offset + offset);
+        let msg = format!("`{url}` runs script or embeds a document when followed");
+        let hint = "link to an http(s), mailto or relative URL";
+        diags.push(Diagnostic::warning(&page.file, line, col, msg).with_hint(hint));
+    }
+}
+
+fn check_reference(
+    report: &Report,
+    r: &markdown::Reference,
+    file: &std::path::Path,
+    line: usize,
+    col: usize,
+    diags: &mut Diagnostics,
+) {
+    let catalog = &report.catalog;
+    let error = |msg: String, hint: String| {
+        Diagnostic::error(file, line, col, msg)
+            .with_hint(hint)
+            .with_len(r.len)
+    };
+    // An id from a metrics file that failed to load would be reported
+    // once per use: the file's own error says what to fix first.
+    let unknown_is_follow_on = match r.kind {
+        RefKind::Chart => catalog.is_follow_on(&r.id, catalog.charts.keys()),
+        _ => catalog.is_follow_on(&r.id, catalog.metrics.keys()),
+    };
+    match r.kind {
+        RefKind::Metric => match catalog.metrics.get(&r.id) {
+            None if unknown_is_follow_on => {}
+            None => diags.push(error(
+                format!("unknown metric `{}`", r.id),
+                catalog.unknown_hint(&r.id, catalog.metrics.keys()),
+            )),
+            Some(m) => {
+                if let Some(Err(e)) = r.filter.as_deref().map(|name| m.filter(name)) {
+                    diags.push(error(e.message, e.hint));
+                }
+            }
+        },
+        RefKind::Chart if !catalog.charts.contains_key(&r.id) && unknown_is_follow_on => {}
+        RefKind::Chart if !catalog.charts.contains_key(&r.id) => {
+            diags.push(error(
+                format!("unknown chart `{}`", r.id),
+                catalog.unknown_hint(&r.id, catalog.charts.keys()),
+            ));
+        }
+        RefKind::Chart if r.inline => {
+            let hint = format!(
+                "put ![caption](chart:{}) on a line of its own, with blank lines around it",
+                r.id
+            );
+            diags.push(error("a chart must stand on its own line".into(), hint));
+        }
+        RefKind::Chart => {}
+        RefKind::Unknown => {
+            let msg = format!(
+                "`{{{{ {} }}}}` is not a metric reference and is shown as written",
+                r.id
+            );
+            diags.push(
+                Diagnostic::warning(file, line, col, msg)
+                    .with_hint("write {{ metric:ID }}".to_string())
+                    .with_len(r.len),
+            );
+        }
+    }
+}

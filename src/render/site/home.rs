@@ -1,0 +1,64 @@
+//! The cover: highlight cards and the foreword.
+
+use crate::model::lang::Language;
+use crate::model::metric::Metric;
+use crate::render::charts;
+use crate::render::view::PageType;
+use crate::render::view::{CardView, HomeView, PageView};
+
+use super::Renderer;
+use super::pages::Scope;
+use super::prose::PageMarkdown;
+
+impl Renderer<'_> {
+    /// The cover page's view (also the opening of the whole-report page).
+    pub(super) fn home_view(
+        &self,
+        lang: &Language,
+        path: &str,
+        md: &PageMarkdown<'_>,
+        scope: &mut Scope<'_>,
+    ) -> PageView {
+        let code = lang.code.as_str();
+        let highlights = self
+            .report
+            .highlights
+            .iter()
+            .filter_map(|id| self.report.catalog.metrics.get(id))
+            .map(|m| self.card(m, code))
+            .collect();
+        let foreword = self.report.home.get(code, &self.report.languages);
+        let foreword_html = foreword.as_ref().map_or(String::new(), |t| {
+            md.render(t.page, "foreword", 2, scope).html
+        });
+        let title = self.report.title.get(code).to_string();
+        let mut page = self.page_view(lang, path, PageType::Home, title);
+        page.home = Some(HomeView {
+            highlights,
+            foreword_title: self.t(code, "foreword"),
+            foreword_html,
+            fallback: foreword.as_ref().and_then(|t| self.fallback_view(t)),
+        });
+        page
+    }
+
+    /// A highlight card: the metric's value split around its number.
+    fn card(&self, m: &Metric, code: &str) -> CardView {
+        let words = &self.i18n(code).numbers;
+        let parts = m.parts(code, words);
+        CardView {
+            id: m.id.clone(),
+            label: m.label.get(code).to_string(),
+            text: parts.joined(),
+            before: parts.before.trim().to_string(),
+            number: parts.number,
+            after: parts.after.trim().to_string(),
+            change: m
+                .change
+                .as_ref()
+                .map(|c| charts::signed_percent(c, words))
+                .unwrap_or_default(),
+            change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
+        }
+    }
+}

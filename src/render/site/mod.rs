@@ -1,0 +1,467 @@
+//! Renders every page of the report in every language, the charts, the
+//! sitemap, robots.txt and 404 page, and pushes each file into a
+//! [`Sink`] as soon as it is finished, so no page is held longer than it
+//! takes to write it.
+//!
+//! By what they render: [`pages`] (one page through its template),
+//! [`home`], [`chapter`], [`print`] (the whole report on one page),
+//! [`prose`] (Markdown bodies), [`figure`] (chart figures), [`not_found`],
+//! [`sitemap`] (sitemap.xml and robots.txt) and [`copies`] (theme assets
+//! and files copied from content/).
+
+mod chapter;
+mod copies;
+mod figure;
+mod home;
+mod not_found;
+mod pages;
+mod print;
+mod prose;
+mod sitemap;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::links::WrittenLinks;
+use crate::load::discover::Page;
+use crate::model::lang::Language;
+use crate::model::nav::page_path;
+use crate::model::report::{Chapter, Report};
+use crate::output::{MemorySink, Sink};
+use crate::render::OutputFile;
+use crate::render::charts::{self, RenderedChart, TableLabels};
+use crate::render::markdown::BodyLink;
+use crate::render::theme::{I18n, Theme};
+use crate::render::view::ChapterLink;
+
+pub use crate::model::references::PRINT_SLUG;
+
+/// The rendered site held in memory: files to write and files to copy from
+/// the content folder (for `check`, `publish` and tests; `build` writes
+/// each file as it is rendered instead).
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    /// Generated files.
+    pub files: Vec<OutputFile>,
+    /// (source on disk, path below the output folder) to copy as they are.
+    pub copies: Vec<(PathBuf, String)>,
+}
+
+/// How to render beyond the report and theme.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// The build also writes `<lang>/report.pdf` (`build --pdf`): pages link to it.
+    pub pdf: bool,
+}
+
+/// What rendering the whole site produced besides the files it put into
+/// the sink.
+#[derive(Debug, Default)]
+pub struct Rendering {
+    /// Number of HTML pages (`index.html` files) written.
+    pub pages: usize,
+    /// (source on disk, path below the output folder) to copy as they are.
+    pub copies: Vec<(PathBuf, String)>,
+    /// Problems found: template errors, copies that would replace a
+    /// generated file. Rendering goes on past them so all are reported.
+    pub diags: Diagnostics,
+    /// Where the links of each page's Markdown bodies are written, for the
+    /// link check to report a broken one there.
+    pub written: WrittenLinks,
+}
+
+/// A language's whole-report page, the one `build --pdf` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintPage {
+    /// Language code (`en`).
+    pub lang: String,
+    /// The page's folder below the output folder (`en/print/`).
+    pub path: String,
+}
+
+/// Every language's whole-report page.
+pub fn print_pages(report: &Report) -> Vec<PrintPage> {
+    report
+        .languages
+        .iter()
+        .map(|l| PrintPage {
+            lang: l.code.clone(),
+            path: print_path(&l.code, report.default_lang()),
+        })
+        .collect()
+}
+
+/// The path of a language's PDF below the output folder, `en/report.pdf`:
+/// for every language, the default one too, so the file's place never
+/// depends on which language comes first.
+pub fn pdf_path(lang: &str) -> String {
+    format!("{lang}/report.pdf")
+}
+
+/// The whole-report page of a language: `print/` (default) or `en/print/`.
+pub fn print_path(lang: &str, default_lang: &str) -> String {
+    page_path(lang, default_lang, Some(PRINT_SLUG))
+}
+
+/// Every chart in every language, by language code and chart id.
+pub type Charts = BTreeMap<String, BTreeMap<String, RenderedChart>>;
+
+/// Draws every chart in every language (in parallel).
+pub fn render_charts(report: &Report, theme: &Theme) -> Charts {
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
+    report
+        .languages
+        .par_iter()
+        .map(|lang| (lang.code.clone(), renderer.charts(lang)))
+        .collect()
+}
+
+/// Renders the whole site with charts drawn beforehand into `sink`. Only
+/// an error of the sink itself (a file that could not be written) stops
+/// rendering; problems with the report are in the returned diagnostics.
+pub fn render(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    options: RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Rendering, Error> {
+    let renderer = Renderer::new(report, theme, options);
+    let mut done = Done::default();
+    for (path, bytes) in renderer.asset_files() {
+        done.put(sink, path, bytes)?;
+    }
+    for (code, rendered) in charts {
+        for (id, chart) in rendered {
+            done.put(
+                sink,
+                format!("charts/{id}.{code}.svg"),
+                chart.file.as_bytes(),
+            )?;
+        }
+    }
+    for emitted in renderer.all_pages(charts, sink)? {
+        done.page(emitted);
+    }
+    for file in [renderer.not_found(), renderer.sitemap(), renderer.robots()] {
+        done.page(emit(file, sink)?);
+    }
+    let copies = renderer.copies(&done.written, &mut done.diags);
+    done.diags.sort();
+    Ok(Rendering {
+        pages: done.pages,
+        copies,
+        diags: done.diags,
+        written: renderer.take_written(),
+    })
+}
+
+/// Renders the whole site into memory.
+pub fn render_in_memory(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    options: RenderOptions,
+) -> Result<(RenderedSite, Rendering), Error> {
+    let sink = MemorySink::new();
+    let mut rendering = render(report, theme, charts, options, &sink)?;
+    let site = RenderedSite {
+        files: sink.into_files(),
+        copies: std::mem::take(&mut rendering.copies),
+    };
+    Ok((site, rendering))
+}
+
+/// The pages of one chapter (0-based index) in every language, for a
+/// preview that re-renders only what an edit touched.
+pub fn render_chapter(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    index: usize,
+    sink: &dyn Sink,
+) -> Result<Diagnostics, Error> {
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
+    let mut diags = Diagnostics::new();
+    let Some(chapter) = report.chapters.get(index) else {
+        return Ok(diags);
+    };
+    let results: Vec<_> = report
+        .languages
+        .par_iter()
+        .map(|lang| renderer.emit_page(lang, PageKind::Chapter(chapter), charts, sink))
+        .collect::<Result<_, Error>>()?;
+    for problem in results.into_iter().filter_map(Emitted::problem) {
+        diags.push(problem);
+    }
+    Ok(diags)
+}
+
+/// The whole-report page of one language (which holds every chapter), for
+/// a preview that renders it only when it is asked for. `None` for a
+/// language the report does not have.
+pub fn render_print_page(
+    report: &Report,
+    theme: &Theme,
+    charts: &Charts,
+    lang: &str,
+    sink: &dyn Sink,
+) -> Option<Result<Option<Diagnostic>, Error>> {
+    let renderer = Renderer::new(report, theme, RenderOptions::default());
+    let lang = report.languages.iter().find(|l| l.code == lang)?;
+    let emitted = renderer.emit_page(lang, PageKind::Print, charts, sink);
+    Some(emitted.map(Emitted::problem))
+}
+
+/// Which page to render.
+#[derive(Clone, Copy)]
+enum PageKind<'a> {
+    /// The cover.
+    Home,
+    /// A chapter.
+    Chapter(&'a Chapter),
+    /// The whole report on one page.
+    Print,
+}
+
+/// What became of one page: written, or a problem to report instead.
+enum Emitted {
+    /// Written at this path.
+    Written(String),
+    /// Not written.
+    Problem(Diagnostic),
+}
+
+impl Emitted {
+    fn problem(self) -> Option<Diagnostic> {
+        match self {
+            Emitted::Written(_) => None,
+            Emitted::Problem(d) => Some(d),
+        }
+    }
+}
+
+/// Tallies what [`render`] wrote.
+#[derive(Default)]
+struct Done {
+    /// Every path written, for the check that no copy replaces one.
+    written: Vec<String>,
+    pages: usize,
+    diags: Diagnostics,
+}
+
+impl Done {
+    fn put(&mut self, sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(), Error> {
+        sink.put(&path, &[bytes])?;
+        self.written.push(path);
+        Ok(())
+    }
+
+    fn page(&mut self, emitted: Emitted) {
+        match emitted {
+            Emitted::Written(path) => {
+                if path.ends_with("index.html") {
+                    self.pages += 1;
+                }
+                self.written.push(path);
+            }
+            Emitted::Problem(d) => self.diags.push(d),
+        }
+    }
+}
+
+/// Puts a rendered file into the sink, or passes its problem on.
+fn emit(file: Result<Finished, Diagnostic>, sink: &dyn Sink) -> Result<Emitted, Error> {
+    match file {
+        Ok(file) => file.emit(sink),
+        Err(d) => Ok(Emitted::Problem(d)),
+    }
+}
+
+/// A generated file ready for the sink: its path and its bytes in parts
+/// (see [`Sink::put`]).
+struct Finished {
+    path: String,
+    /// The rendered template, with the markers section bodies go in.
+    text: String,
+    /// Section bodies spliced in where their markers are (whole-report page).
+    bodies: Vec<String>,
+}
+
+impl Finished {
+    fn whole(path: impl Into<String>, text: String) -> Self {
+        Self {
+            path: path.into(),
+            text,
+            bodies: Vec::new(),
+        }
+    }
+
+    /// Puts the file into the sink; its bytes are dropped afterwards.
+    fn emit(self, sink: &dyn Sink) -> Result<Emitted, Error> {
+        let parts = print::splice(&self.text, &self.bodies);
+        sink.put(&self.path, &parts)?;
+        Ok(Emitted::Written(self.path))
+    }
+}
+
+/// Everything rendering needs that is the same for every page.
+struct Renderer<'a> {
+    report: &'a Report,
+    theme: &'a Theme,
+    options: RenderOptions,
+    /// Theme static file name → fingerprinted path below the output folder.
+    assets: BTreeMap<String, String>,
+    fallback_i18n: I18n,
+    /// Chapter link texts per language, rendered once.
+    chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
+    /// `chapters` template values by (language, page folder).
+    chapter_lists: Mutex<BTreeMap<(String, String), tera::Value>>,
+    /// Where the links of the bodies rendered so far are written.
+    written: Mutex<WrittenLinks>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(report: &'a Report, theme: &'a Theme, options: RenderOptions) -> Self {
+        let mut renderer = Self {
+            report,
+            theme,
+            options,
+            assets: copies::asset_paths(theme),
+            fallback_i18n: I18n::default(),
+            chapter_texts: BTreeMap::new(),
+            chapter_lists: Mutex::new(BTreeMap::new()),
+            written: Mutex::default(),
+        };
+        renderer.chapter_texts = report
+            .languages
+            .iter()
+            .map(|lang| {
+                let texts = report
+                    .chapters
+                    .iter()
+                    .map(|c| renderer.chapter_texts(lang, c));
+                (lang.code.clone(), texts.collect())
+            })
+            .collect();
+        renderer
+    }
+
+    /// Notes where the links of a body of `page`, rendered for the page at
+    /// `path`, are written. `elsewhere`: the body is not on its own page.
+    fn record_links(&self, path: &str, page: &Page, links: Vec<BodyLink>, elsewhere: bool) {
+        let written = super::links::written(page, links, elsewhere);
+        if written.is_empty() {
+            return;
+        }
+        let mut all = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(format!("{path}index.html"))
+            .or_default()
+            .extend(written);
+    }
+
+    /// Every link recorded so far, leaving none behind.
+    fn take_written(&self) -> WrittenLinks {
+        std::mem::take(&mut self.written.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn i18n(&self, lang: &str) -> &I18n {
+        self.theme.i18n.get(lang).unwrap_or(&self.fallback_i18n)
+    }
+
+    /// A UI string; its key when the theme has none.
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.i18n(lang)
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn table_labels(&self, lang: &str) -> TableLabels {
+        TableLabels {
+            item: self.t(lang, "table_item"),
+            value: self.t(lang, "table_value"),
+            exact: self.t(lang, "table_exact"),
+            change: self.t(lang, "table_change"),
+            previous: self.t(lang, "table_previous"),
+        }
+    }
+
+    fn charts(&self, lang: &Language) -> BTreeMap<String, RenderedChart> {
+        let words = &self.i18n(&lang.code).numbers;
+        let labels = self.table_labels(&lang.code);
+        self.report
+            .catalog
+            .charts
+            .par_iter()
+            .map(|(id, chart)| {
+                let rendered = charts::render(
+                    chart,
+                    &self.report.catalog,
+                    &lang.code,
+                    words,
+                    &self.theme.chart,
+                    &format!("chart-{id}"),
+                    &labels,
+                );
+                (id.clone(), rendered)
+            })
+            .collect()
+    }
+
+    /// Every page of every language, rendered in parallel and written as
+    /// each is finished.
+    fn all_pages(&self, charts: &Charts, sink: &dyn Sink) -> Result<Vec<Emitted>, Error> {
+        let languages = &self.report.languages;
+        let pages: Vec<(&Language, PageKind<'_>)> = languages
+            .iter()
+            .flat_map(|lang| {
+                std::iter::once(PageKind::Home)
+                    .chain(self.report.chapters.iter().map(PageKind::Chapter))
+                    .map(move |kind| (lang, kind))
+            })
+            .collect();
+        let emit =
+            |(lang, kind): &(&Language, PageKind<'_>)| self.emit_page(lang, *kind, charts, sink);
+        // A whole-report page holds every section's body until it is
+        // written, so they are rendered one after another (half as many at
+        // once as there are threads) while the chapter pages keep the other
+        // threads busy: on 2 cores, both at once would double the peak
+        // memory and gain no time, the total work being the same.
+        let at_once = (rayon::current_num_threads() / 2).max(1);
+        let printed: Vec<(&Language, PageKind<'_>)> =
+            languages.iter().map(|l| (l, PageKind::Print)).collect();
+        let (printed, others) = rayon::join(
+            || -> Result<Vec<Emitted>, Error> {
+                let mut done = Vec::new();
+                for chunk in printed.chunks(at_once) {
+                    let emitted: Vec<_> = chunk.par_iter().map(emit).collect::<Result<_, _>>()?;
+                    done.extend(emitted);
+                }
+                Ok(done)
+            },
+            || pages.par_iter().map(emit).collect::<Result<Vec<_>, _>>(),
+        );
+        let mut all = others?;
+        all.extend(printed?);
+        Ok(all)
+    }
+
+    /// Renders one page and puts it into the sink.
+    fn emit_page(
+        &self,
+        lang: &Language,
+        kind: PageKind<'_>,
+        charts: &Charts,
+        sink: &dyn Sink,
+    ) -> Result<Emitted, Error> {
+        let empty = BTreeMap::new();
+        let charts = charts.get(&lang.code).unwrap_or(&empty);
+        emit(self.page(lang, kind, charts), sink)
+    }
+}

@@ -1,0 +1,27 @@
+//! The integration tests, one binary with a module per area (as mdBook's
+//! `tests/testsuite/`): one link step instead of one per file. See
+//! `tests/README.md` for how to add a test or a bad-input case.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod build;
+mod check;
+mod cli;
+mod content;
+mod docs;
+mod fuzz;
+mod invalid;
+mod links;
+mod model;
+mod new;
+mod output_hardening;
+mod pipeline;
+mod print;
+mod publish;
+mod publish_hardening;
+mod resources;
+mod safety;
+mod security;
+mod serve;
+mod serve_hardening;
