@@ -208,3 +208,55 @@ fn the_whole_report_page_is_named_when_only_it_has_the_link_broken() {
     let hint = all[0].hint.as_deref().unwrap_or_default();
     assert!(hint.contains("write the link in Markdown"), "{hint}");
 }
+
+#[test]
+fn a_page_in_parts_is_scanned_as_if_joined() {
+    let parts: [&[u8]; 3] = [
+        "<p>红\n<a href=\"#s\">".as_bytes(),
+        "<h2 id=\"s\">S</h2>\n  <a href=\"../x/\">".as_bytes(),
+        "红 <img src=\"y.png\">\n".as_bytes(),
+    ];
+    let page = scan_page("en/index.html", &parts);
+    let joined = parts.concat();
+    let whole = scan_page("en/index.html", &[&joined]);
+    assert_eq!(page, whole);
+    // `#s` names an element of the page: resolved at once, not kept.
+    let at: Vec<_> = page
+        .links
+        .iter()
+        .map(|l| (l.value.as_str(), l.line, l.col))
+        .collect();
+    assert_eq!(at, [("../x/", 3, 12), ("y.png", 3, 31)]);
+    let text = String::from_utf8_lossy(&joined);
+    let offset = text.find("y.png").unwrap_or_default();
+    assert_eq!(crate::error::line_col(&text, offset), (3, 31));
+    assert!(page.anchors.contains("s"));
+}
+
+#[test]
+fn scanned_pages_are_checked_like_a_site_in_memory() {
+    let pages = [
+        (
+            "index.html",
+            r#"<a href="en/#top">en</a><img src="charts/c.svg">"#,
+        ),
+        (
+            "en/index.html",
+            "<p>\n<a href=\"../nope/\">x</a><a href=\"#gone\">y</a>",
+        ),
+    ];
+    let base = BaseUrl::parse("/report/").unwrap();
+    let scanned: Vec<ScannedPage> = pages
+        .iter()
+        .map(|(path, html)| scan_page(path, &[html.as_bytes()]))
+        .collect();
+    let from_scans = check_scanned(&scanned, ["charts/c.svg"], &WrittenLinks::new(), &base);
+    let files = pages
+        .iter()
+        .map(|(path, html)| (*path, Some(html.as_bytes())))
+        .chain([("charts/c.svg", None)]);
+    let in_memory = check(files, &WrittenLinks::new(), &base);
+    let text = |d: &crate::error::Diagnostics| d.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    assert_eq!(text(&from_scans), text(&in_memory));
+    assert_eq!(from_scans.error_count(), 2, "{:?}", text(&from_scans));
+}
