@@ -4,10 +4,16 @@
 //! is rendered; `check`, `publish` and `serve` give it memory, because they
 //! look at the whole site before anything is written (or serve it from
 //! there). So none of them can disagree with `build`.
+//!
+//! Every run checks the site's links ([`crate::links`]) from the pages as
+//! they pass into the sink ([`Scanning`]): the verdict is the same for
+//! every command, and `build` never holds the whole site to reach it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Diagnostics, Error};
+use crate::links::{self, ScannedPage, WrittenLinks};
 use crate::model::Report;
 use crate::model::nav::BaseUrl;
 use crate::output::stage::{Contents, SiteFiles};
@@ -122,7 +128,7 @@ pub fn run<S: Sink>(
     options: &Options,
     open: impl FnOnce() -> Result<S, Error>,
 ) -> Result<Run<S>, Error> {
-    let (run, diags) = stages(options, open)?;
+    let (run, diags) = stages(options, open, false)?;
     let warnings = settle(diags, options.strict)?;
     // `stages` renders whenever it finds no errors: without a run there are some.
     let run = run.ok_or_else(|| Error::Content(warnings.clone()))?;
@@ -130,31 +136,113 @@ pub fn run<S: Sink>(
 }
 
 /// [`run`] before `--strict` and the error count decide: the run, when
-/// there was one, and every diagnostic.
+/// there was one, and every diagnostic. With `lint`, the checks of
+/// [`crate::lint`] too, once the site rendered without errors.
 fn stages<S: Sink>(
     options: &Options,
     open: impl FnOnce() -> Result<S, Error>,
+    lint: bool,
 ) -> Result<(Option<Run<S>>, Diagnostics), Error> {
     let (prepared, mut diags) = prepare(options);
     // Rendering a report with errors would only add follow-on noise.
     let Some(prepared) = prepared.filter(|_| !diags.has_errors()) else {
         return Ok((None, diags));
     };
-    let sink = open()?;
+    let sink = Scanning::new(open()?);
     let (report, theme) = (&prepared.report, &prepared.theme);
     let charts = render::site::render_charts(report, theme);
     let render_options = RenderOptions { pdf: options.pdf };
     let rendering = render::site::render(report, theme, &charts, render_options, &sink)?;
     diags.extend(rendering.diags);
+    // Links are followed only on a site that rendered without errors.
+    if !diags.has_errors() {
+        let pdfs = pdf_paths(report, options.pdf);
+        diags.extend(sink.check_links(&rendering.copies, &pdfs, &rendering.written, report));
+        // After the links, whatever they found: `check` reports everything at once.
+        if lint {
+            crate::lint::check(report, &mut diags);
+        }
+    }
     let run = Run {
         prepared,
         charts,
         pages: rendering.pages,
         copies: rendering.copies,
-        sink,
+        sink: sink.inner,
         warnings: Diagnostics::new(),
     };
     Ok((Some(run), diags))
+}
+
+/// The PDFs `build --pdf` prints after rendering, which pages link to.
+fn pdf_paths(report: &Report, pdf: bool) -> Vec<String> {
+    let langs = report.languages.iter().filter(|_| pdf);
+    langs.map(|l| render::site::pdf_path(&l.code)).collect()
+}
+
+/// A sink that scans each page put into it for the link check and notes
+/// every other path, then passes the file on to the sink it wraps. Only
+/// the small per-page summaries are kept, never the pages.
+struct Scanning<S> {
+    inner: S,
+    /// The pages put so far.
+    pages: Mutex<Vec<ScannedPage>>,
+    /// Every other file put so far (charts, assets, sitemap.xml).
+    others: Mutex<Vec<String>>,
+}
+
+impl<S> Scanning<S> {
+    fn new(inner: S) -> Self {
+        Self {
+            inner,
+            pages: Mutex::default(),
+            others: Mutex::default(),
+        }
+    }
+
+    /// An error for every link that leads nowhere among the files put,
+    /// `copies` (copied from content/ after rendering) and `pdfs`.
+    fn check_links(
+        &self,
+        copies: &[(PathBuf, String)],
+        pdfs: &[String],
+        written: &WrittenLinks,
+        report: &Report,
+    ) -> Diagnostics {
+        let pages = lock(&self.pages);
+        let others = lock(&self.others);
+        let copied = copies.iter().map(|(_, dest)| dest.as_str());
+        let later = others.iter().chain(pdfs).map(String::as_str);
+        links::check_scanned(&pages, copied.chain(later), written, &report.base_url)
+    }
+}
+
+/// A lock that a panicking thread left poisoned is still usable: the
+/// lists are only ever pushed to.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<S: Sink> Sink for Scanning<S> {
+    fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error> {
+        if links::is_html(path) {
+            let page = links::scan_page(path, parts);
+            lock(&self.pages).push(page);
+        } else {
+            lock(&self.others).push(path.to_string());
+        }
+        self.inner.put(path, parts)
+    }
+}
+
+/// A sink that keeps nothing: `check` needs only the diagnostics, and the
+/// link check its scans.
+struct Nowhere;
+
+impl Sink for Nowhere {
+    fn put(&self, _path: &str, _parts: &[&[u8]]) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Applies `--strict` and sorts; errors become `Err`.
@@ -229,16 +317,9 @@ fn copies(copies: &[(PathBuf, String)]) -> SiteFiles<'_> {
 /// Runs every validation of `build`, and the checks of [`crate::lint`],
 /// and writes nothing.
 pub fn check(options: &Options) -> Result<Diagnostics, Error> {
-    let (run, mut diags) = stages(options, || Ok(MemorySink::new()))?;
-    let Some(run) = run else {
+    let (run, diags) = stages(options, || Ok(Nowhere), true)?;
+    if run.is_none() {
         return Err(Error::Content(settle(diags, options.strict)?));
-    };
-    let site = RenderedSite {
-        files: run.sink.into_files(),
-        copies: run.copies,
-    };
-    if !diags.has_errors() {
-        crate::lint::check(&options.root, &run.prepared.report, &site, &mut diags);
     }
     settle(diags, options.strict)
 }

@@ -261,6 +261,22 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The known word closest to `word`, when it is close enough to be a
+/// likely misspelling.
+pub fn closest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    // Short words tolerate fewer edits: `pie` is not a misspelt `line`.
+    let allowed = match word.chars().count() {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    known
+        .map(|k| (strsim::damerau_levenshtein(word, k), k))
+        .filter(|(d, _)| *d <= allowed)
+        .min()
+        .map(|(_, k)| k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

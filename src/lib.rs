@@ -3,12 +3,22 @@
 //! The pipeline follows the data: [`load`] reads `content/` into raw
 //! structures, [`model`] validates and links them, [`render`] turns the
 //! model and a theme into files, and [`output`] writes them safely.
-//! [`build`](mod@build) ties the stages together; [`publish`] checks, builds, verifies
-//! links and deploys; [`scaffold`] starts a new report. The binary is a
-//! thin CLI over them.
+//! [`build`](mod@build) ties the stages together and fails on what
+//! [`links`] finds broken in the rendered site; [`lint`] adds the checks of
+//! `nianbao check`; [`publish`] builds and deploys; [`serve`] previews;
+//! [`scaffold`] starts a new report. The binary is a thin CLI over them.
+//!
+//! Modules depend only on modules listed before them, never on a later
+//! one (no cycles; `grep -rn "crate::" src/<module>` shows it):
+//!
+//! [`error`] → [`http`] → [`load`] → [`model`] → [`links`] → [`render`] →
+//! [`lint`] → [`output`] → [`pdf`] → [`build`](mod@build) → [`publish`] →
+//! [`serve`] → [`scaffold`]
 
 pub mod build;
 pub mod error;
+pub mod http;
+pub mod links;
 pub mod lint;
 pub mod load;
 pub mod model;

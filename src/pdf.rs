@@ -189,7 +189,7 @@ fn staged_file(
 ) -> axum::response::Response {
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
-    let Some(mut rel) = crate::serve::resolve_path(url_path) else {
+    let Some(mut rel) = crate::http::resolve_path(url_path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if rel.is_empty() || rel.ends_with('/') {
@@ -197,7 +197,7 @@ fn staged_file(
     }
     match boundary.read(&boundary.root().join(&rel), u64::MAX / 2) {
         Ok(bytes) => (
-            [(header::CONTENT_TYPE, crate::serve::content_type(&rel))],
+            [(header::CONTENT_TYPE, crate::http::content_type(&rel))],
             bytes,
         )
             .into_response(),

@@ -11,7 +11,6 @@ use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
 use crate::load::fsguard::{Boundary, Kind, Refusal};
 use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
-use crate::model::lang::is_valid_code;
 
 /// Files larger than this are refused: a report chapter is never this big,
 /// and reading it would only stall the build.
@@ -573,6 +572,16 @@ pub fn strip_order(name: &str) -> &str {
         Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => rest,
         _ => name,
     }
+}
+
+/// True for codes like `en`, `zh`, `fil`, `zh-hant`, `pt-br`: lowercase
+/// letters, optionally followed by `-` subtags. Also safe as a URL segment.
+pub fn is_valid_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]

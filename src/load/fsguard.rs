@@ -113,8 +113,7 @@ pub struct Boundary {
 impl Boundary {
     /// The boundary of the report folder `root`.
     pub fn new(root: &Path) -> Self {
-        let real =
-            std::fs::canonicalize(root).unwrap_or_else(|_| crate::output::sink::absolute(root));
+        let real = std::fs::canonicalize(root).unwrap_or_else(|_| absolute(root));
         Self {
             root: root.to_path_buf(),
             real,
@@ -360,6 +359,29 @@ fn open_no_block(path: &Path) -> std::io::Result<File> {
 #[cfg(not(unix))]
 fn open_no_block(path: &Path) -> std::io::Result<File> {
     File::open(path)
+}
+
+/// An absolute, normalised path without touching the disk (an output
+/// folder or a report folder may not exist yet). `..` and `.` are
+/// resolved lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let joined = std::fs::canonicalize(&joined).unwrap_or(joined);
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

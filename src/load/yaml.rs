@@ -8,7 +8,6 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::Diagnostic;
-use crate::model::number::{Approx, Style};
 
 mod expansion;
 
@@ -106,6 +105,32 @@ pub struct RawMetric {
     /// Footnote.
     #[serde(default)]
     pub note: Option<RawText>,
+}
+
+/// How large numbers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// All digits: 22959 / 22,959.
+    Plain,
+    /// In units of 10⁴: 895.9万.
+    Wan,
+    /// In units of 10⁸: 1.26亿.
+    Yi,
+    /// In millions: 8.959 million.
+    Million,
+    /// In billions.
+    Billion,
+}
+
+/// An approximation the source states: 余/多 or 近.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approx {
+    /// 余, 多: "over".
+    Over,
+    /// 近: "nearly".
+    Nearly,
 }
 
 /// Chart types.
@@ -463,7 +488,7 @@ fn field_hint(message: &str) -> Option<String> {
         .step_by(2)
         .map(String::from)
         .collect();
-    match crate::model::metric::closest(written, known.iter()) {
+    match crate::error::closest(written, known.iter()) {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None if known.is_empty() => None,
         None => Some(format!("write one of: {}", known.join(", "))),

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+// A code is part of every file name, so `load` checks it first.
+pub use crate::load::discover::is_valid_code;
+
 /// One language of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Language {
@@ -29,16 +32,6 @@ impl Language {
             tag,
         }
     }
-}
-
-/// True for codes like `en`, `zh`, `fil`, `zh-hant`, `pt-br`: lowercase
-/// letters, optionally followed by `-` subtags. Also safe as a URL segment.
-pub fn is_valid_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Text in every language of the report (validated: all present).

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, closest};
 use crate::load::discover::MetricsSource;
 use crate::load::locate::Positions;
 use crate::load::yaml::{self, ChartKind, RawChart, RawMetric, RawSeriesItem, RawText};
@@ -939,22 +939,6 @@ pub fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> String 
         Some(k) => format!("did you mean `{k}`?"),
         None => "define it in a metrics.yaml, or check the spelling".to_string(),
     }
-}
-
-/// The known word closest to `word`, when it is close enough to be a
-/// likely misspelling.
-pub fn closest<'a>(word: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
-    // Short words tolerate fewer edits: `pie` is not a misspelt `line`.
-    let allowed = match word.chars().count() {
-        0..=4 => 1,
-        5..=8 => 2,
-        _ => 3,
-    };
-    known
-        .map(|k| (strsim::damerau_levenshtein(word, k), k))
-        .filter(|(d, _)| *d <= allowed)
-        .min()
-        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

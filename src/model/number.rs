@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+// The file format names these; formatting them is this module's work.
+pub use crate::load::yaml::{Approx, Style};
+
 /// An exact decimal number, as the author wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decimal {
@@ -146,32 +149,6 @@ impl std::fmt::Display for Decimal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_grouped("", "."))
     }
-}
-
-/// How large numbers are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Style {
-    /// All digits: 22959 / 22,959.
-    Plain,
-    /// In units of 10⁴: 895.9万.
-    Wan,
-    /// In units of 10⁸: 1.26亿.
-    Yi,
-    /// In millions: 8.959 million.
-    Million,
-    /// In billions.
-    Billion,
-}
-
-/// An approximation the source states: 余/多 or 近.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Approx {
-    /// 余, 多: "over".
-    Over,
-    /// 近: "nearly".
-    Nearly,
 }
 
 /// Which family of number words a language uses.

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+pub use crate::load::fsguard::absolute;
 
 /// File nianbao writes into every output folder it creates. A folder
 /// without it is never replaced unless `--force` is given.
@@ -311,28 +312,6 @@ pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}{suffix}"))
 }
 
-/// An absolute, normalised path without touching the disk (the output
-/// folder may not exist yet). `..` and `.` are resolved lexically.
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let joined = fs::canonicalize(&joined).unwrap_or(joined);
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,7 +325,7 @@ mod tests {
                 path: "a/index.html".into(),
                 bytes: text.as_bytes().to_vec(),
             }],
-            copies: vec![],
+            ..RenderedSite::default()
         }
     }
 

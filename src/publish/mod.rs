@@ -1,26 +1,21 @@
-//! PUBLISH: run every check, build with the production base URL, verify
-//! that every internal link resolves under that base path, then deploy the
-//! site to a folder (replaced atomically, unchanged files kept as they
-//! were) or to a git branch (one new commit, the working tree untouched).
-//! Nothing is written anywhere unless every step before succeeded.
+//! PUBLISH: build with the production base URL (which checks that every
+//! internal link resolves under that base path, as every build does), then
+//! deploy the site to a folder (replaced atomically, unchanged files kept
+//! as they were) or to a git branch (one new commit, the working tree
+//! untouched). Nothing is written anywhere unless every step before
+//! succeeded.
 
 mod git;
-pub mod html;
-pub mod links;
-mod sources;
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::build::{Options, Rendered, render_site};
+use crate::build::{Options, render_site};
 use crate::error::{Diagnostics, Error};
 use crate::model::nav::BaseUrl;
 use crate::output::sink::{MARKER, MARKER_TEXT, absolute, check_output_dir};
 pub use crate::output::stage::Changes;
 use crate::output::stage::{self, Contents, SiteFiles, site_files};
-use crate::render::site::RenderedSite;
-
-pub use links::verify_links;
 
 /// What to publish and where.
 #[derive(Debug, Clone)]
@@ -102,15 +97,15 @@ pub struct Published {
     pub warnings: Diagnostics,
 }
 
-/// Checks, builds, verifies and deploys. On any error the destination is
-/// left exactly as it was.
+/// Builds (every check of a build, links under the production base URL
+/// among them) and deploys. On any error the destination is left exactly
+/// as it was.
 pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
     let force = options.site.force;
     if let Target::Dir(dir) = &options.target {
         check_output_dir(&options.site.root, dir, force)?;
     }
     let rendered = render_site(&options.site)?;
-    verify(&options.site.root, &rendered)?;
     let mut files = site_files(&rendered.site);
     let (destination, changes) = match &options.target {
         Target::Dir(dir) => (
@@ -138,65 +133,6 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
         changes,
         warnings: rendered.warnings,
     })
-}
-
-/// Broken links stop the publish, reported with the build's warnings and,
-/// for a link written in Markdown, where the author wrote it.
-fn verify(root: &Path, rendered: &Rendered) -> Result<(), Error> {
-    let broken = link_diagnostics(root, &rendered.site, &rendered.base_url);
-    if broken.is_empty() {
-        return Ok(());
-    }
-    let mut all = rendered.warnings.clone();
-    all.extend(broken);
-    all.sort();
-    Err(Error::Content(all))
-}
-
-/// An error for every internal link of `site` that leads nowhere under
-/// `base`, pointing at where the author wrote it when it comes from
-/// Markdown, at the generated page otherwise (a template's link).
-pub fn link_diagnostics(root: &Path, site: &RenderedSite, base: &BaseUrl) -> Diagnostics {
-    let broken = links::broken_links(site, base);
-    let mut diags = Diagnostics::new();
-    if broken.is_empty() {
-        return diags;
-    }
-    let sources = sources::markdown_files(root);
-    // A chapter's text is also on the whole-report page, its relative
-    // links rebased by `../<chapter>/`: report each link as written once,
-    // preferring the page where it is written as it is.
-    let located: Vec<_> = broken
-        .iter()
-        .map(|link| {
-            let exact = sources::find_link(&sources, &link.href).map(|at| (at, link.href.as_str()));
-            let rebased = || {
-                let href = unrebased(&link.href)?;
-                sources::find_link(&sources, href).map(|at| (at, href))
-            };
-            (link, exact.is_none(), exact.or_else(rebased))
-        })
-        .collect();
-    let mut order: Vec<_> = located.iter().collect();
-    order.sort_by_key(|(_, rebased, _)| *rebased);
-    let mut reported = std::collections::BTreeSet::new();
-    for (link, _, written) in order {
-        match written {
-            Some((at, _)) if !reported.insert(at.clone()) => {}
-            Some(((file, line, col), href)) => {
-                diags.push(link.diagnostic_at(href, file.clone(), *line, *col));
-            }
-            None => diags.push(link.diagnostic()),
-        }
-    }
-    diags
-}
-
-/// `assets/x.png` from `../relief/assets/x.png`, as a chapter's relative
-/// link reads before it was rebased for another page.
-fn unrebased(href: &str) -> Option<&str> {
-    let rest = href.strip_prefix("../")?;
-    rest.split_once('/').map(|(_, tail)| tail)
 }
 
 /// A branch served by GitHub Pages and the like: `.nojekyll` so files are

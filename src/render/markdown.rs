@@ -4,8 +4,13 @@
 //! and footnote ids unique on a page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream,
+};
+
+use crate::links::html as page_html;
 
 /// A `{{ metric:ID }}` or `chart:ID` reference found in Markdown source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +155,24 @@ pub struct Html {
     /// Fragments of `#id` links that named no anchor yet when rendered (a
     /// heading further on in the chapter): see [`fix_fragments`].
     pub unresolved: Vec<String>,
+    /// The body's links as the page holds them and where they are
+    /// written, so that a broken one is reported there.
+    pub links: Vec<BodyLink>,
+}
+
+/// A URL of a body (a link, an image or a raw-HTML `href`/`src`): as the
+/// page holds it, and where the body has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The URL as the page holds it, character references decoded.
+    pub href: String,
+    /// The URL as written, when the page holds another form (rebased, or
+    /// percent-encoded).
+    pub source: Option<String>,
+    /// Byte offset of the URL in the body.
+    pub offset: usize,
+    /// Written in raw HTML.
+    pub raw_html: bool,
 }
 
 /// The `href` value pulldown-cmark writes for `url`.
@@ -191,16 +214,33 @@ pub fn options() -> Options {
 
 /// Renders a Markdown body to HTML.
 pub fn render(body: &str, ctx: &mut Context<'_>) -> Html {
-    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
-    render_events(events, body.len(), ctx)
+    let parser = Parser::new_ext(body, options());
+    let mut spots = Spots::new(body, &parser);
+    let events: Vec<Event<'_>> =
+        TextMergeStream::new(parser.into_offset_iter().map(|(event, range)| {
+            spots.note(&event, &range);
+            event
+        }))
+        .collect();
+    let mut html = render_events(events, body.len(), &spots.urls, ctx);
+    html.links.extend(spots.raw);
+    html.links.sort_by_key(|l| l.offset);
+    html
 }
 
-fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<'_>) -> Html {
+/// `urls` holds the offset of each link's URL in event order: the passes
+/// before `rewrite_links` change links but never add or remove one.
+fn render_events<'a>(
+    mut events: Vec<Event<'a>>,
+    size: usize,
+    urls: &[usize],
+    ctx: &mut Context<'_>,
+) -> Html {
     drop_cjk_soft_breaks(&mut events);
     substitute_metrics(&mut events, ctx);
     let headings = assign_heading_ids(&mut events, ctx);
     number_footnotes(&mut events, ctx);
-    let unresolved = rewrite_links(&mut events, ctx);
+    let (unresolved, links) = rewrite_links(&mut events, urls, ctx);
     let events = replace_chart_paragraphs(events, ctx);
     let mut html = String::with_capacity(size * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -208,7 +248,154 @@ fn render_events<'a>(mut events: Vec<Event<'a>>, size: usize, ctx: &mut Context<
         html,
         headings,
         unresolved,
+        links,
     }
+}
+
+/// Where a body's URLs are written, noted while it is parsed: the offset
+/// of each link's and image's URL in event order, and the URLs of raw HTML.
+struct Spots<'b> {
+    body: &'b str,
+    /// Reference definitions: lowercase label → the definition's span.
+    definitions: HashMap<String, Range<usize>>,
+    urls: Vec<usize>,
+    raw: Vec<BodyLink>,
+    /// The lines of the HTML block being read, joined (a tag may span
+    /// lines), with the offset in the body where each line starts.
+    block: Option<(String, Vec<(usize, usize)>)>,
+}
+
+impl<'b> Spots<'b> {
+    fn new<'p>(
+        body: &'b str,
+        parser: &Parser<'p, pulldown_cmark::DefaultBrokenLinkCallback>,
+    ) -> Self {
+        let definitions = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, def)| (label.to_lowercase(), def.span.clone()))
+            .collect();
+        Self {
+            body,
+            definitions,
+            urls: Vec::new(),
+            raw: Vec::new(),
+            block: None,
+        }
+    }
+
+    fn note(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    id,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    id,
+                    ..
+                },
+            ) => {
+                let at = self.url_offset(range, *link_type, dest_url, id);
+                self.urls.push(at);
+            }
+            Event::Start(Tag::HtmlBlock) => self.block = Some((String::new(), Vec::new())),
+            Event::Html(raw) => {
+                let at = self.source_of(raw, range);
+                match &mut self.block {
+                    Some((joined, starts)) => {
+                        starts.push((joined.len(), at));
+                        joined.push_str(raw);
+                    }
+                    None => self.raw_urls(raw, &[(0, at)]),
+                }
+            }
+            Event::InlineHtml(raw) => self.raw_urls(raw, &[(0, self.source_of(raw, range))]),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((joined, starts)) = self.block.take() {
+                    self.raw_urls(&joined, &starts);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Where the text of a raw-HTML event starts in the body: at its range,
+    /// unless a container (a quote, a list) left markers in that range.
+    fn source_of(&self, raw: &str, range: &Range<usize>) -> usize {
+        match self.body.get(range.clone()) {
+            Some(text) if text.starts_with(raw) => range.start,
+            Some(text) => text.find(raw).map_or(range.start, |i| range.start + i),
+            None => range.start,
+        }
+    }
+
+    /// The `href`/`src` values of raw HTML; `starts` maps offsets in `raw`
+    /// (ascending) to offsets in the body.
+    fn raw_urls(&mut self, raw: &str, starts: &[(usize, usize)]) {
+        for link in page_html::scan(raw).links {
+            let (from, at) = starts
+                .iter()
+                .rev()
+                .find(|(from, _)| *from <= link.offset)
+                .copied()
+                .unwrap_or((0, 0));
+            if is_site_url(&link.value) {
+                self.raw.push(BodyLink {
+                    href: link.value.into_owned(),
+                    source: None,
+                    offset: at + link.offset - from,
+                    raw_html: true,
+                });
+            }
+        }
+    }
+
+    /// The offset of a link's URL: after `](` in an inline link, in the
+    /// definition `[label]: URL` of a reference link, else the link's start.
+    fn url_offset(&self, range: &Range<usize>, kind: LinkType, url: &str, id: &str) -> usize {
+        let (span, after) = match kind {
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                match self.definitions.get(&id.to_lowercase()) {
+                    Some(span) => (span.clone(), "]:"),
+                    None => return range.start,
+                }
+            }
+            _ => (range.clone(), "]("),
+        };
+        let Some(text) = self.body.get(span.clone()) else {
+            return range.start;
+        };
+        text.rmatch_indices(after)
+            .find_map(|(i, _)| {
+                let rest = &text[i + after.len()..];
+                let trimmed = rest.trim_start().trim_start_matches('<');
+                trimmed
+                    .starts_with(url)
+                    .then(|| span.start + i + after.len() + rest.len() - trimmed.len())
+            })
+            .unwrap_or(range.start)
+    }
+}
+
+/// True for a URL the link check follows: relative, rooted, or http(s)
+/// (a same-host address is checked too); not `mailto:`, `chart:` and the like.
+fn is_site_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| s == "http" || s == "https")
+}
+
+/// A link's URL as the page holds it once the attribute is read back:
+/// pulldown-cmark percent-encodes some characters.
+fn page_form(url: &str) -> Option<String> {
+    // Everything but controls, space, `"<>[\]`{|}` and non-ASCII is written as it is.
+    let as_is = url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !br#""<>[\]`{|}"#.contains(&b));
+    (!as_is).then(|| page_html::decode_entities(&written_href(url)).into_owned())
 }
 
 /// Renders a one-line Markdown string (a summary from front matter) to
@@ -224,7 +411,7 @@ pub fn render_inline(text: &str, ctx: &mut Context<'_>) -> String {
         .collect();
     let events = without_unsafe_links(events);
     let events: Vec<Event<'_>> = TextMergeStream::new(events.into_iter()).collect();
-    let html = render_events(events, text.len(), ctx).html;
+    let html = render_events(events, text.len(), &[], ctx).html;
     let trimmed = html.trim();
     trimmed
         .strip_prefix("<p>")
@@ -640,15 +827,24 @@ fn is_relative_url(url: &str) -> bool {
 }
 
 /// Points `#id` links at the id the anchor got on this page, and rebases
-/// relative URLs with `link_base`. Returns the fragments with no anchor yet.
-fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) -> Vec<String> {
+/// relative URLs with `link_base`. Returns the fragments with no anchor
+/// yet, and each link's URL as the page holds it with its offset from
+/// `urls` (the n-th link's; none for a text without offsets).
+fn rewrite_links(
+    events: &mut [Event<'_>],
+    urls: &[usize],
+    ctx: &Context<'_>,
+) -> (Vec<String>, Vec<BodyLink>) {
     let mut unresolved = Vec::new();
+    let mut links = Vec::new();
+    let mut urls = urls.iter();
     for event in events.iter_mut() {
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
             event
         else {
             continue;
         };
+        let offset = urls.next();
         let new = if let Some(fragment) = dest_url.strip_prefix('#') {
             match ctx.anchors.get(fragment) {
                 Some(id) if id != fragment => Some(format!("#{id}")),
@@ -663,11 +859,22 @@ fn rewrite_links(events: &mut [Event<'_>], ctx: &Context<'_>) -> Vec<String> {
         } else {
             None
         };
+        if let Some(&offset) = offset.filter(|_| is_site_url(dest_url)) {
+            let shown = new.as_deref().unwrap_or(dest_url);
+            let escaped = page_form(shown);
+            let changed = new.is_some() || escaped.is_some();
+            links.push(BodyLink {
+                href: escaped.unwrap_or_else(|| shown.to_string()),
+                source: changed.then(|| dest_url.to_string()),
+                offset,
+                raw_html: false,
+            });
+        }
         if let Some(new) = new {
             *dest_url = CowStr::from(new);
         }
     }
-    unresolved
+    (unresolved, links)
 }
 
 /// Charts become figures; tables get a box that scrolls sideways on
@@ -973,6 +1180,34 @@ mod tests {
             out.html.contains("src=\"../relief/img/p.png\""),
             "{}",
             out.html
+        );
+    }
+
+    #[test]
+    fn links_are_noted_where_written_as_the_page_holds_them() {
+        let body = "[a](../x/) ![b](<p 1.png>) [c][R] [m](mailto:a@b.c)\n\n<div>\n<img\n src=\"q.png\"></div>\n\n[r]: <#later>\n";
+        let out = render_with(body, &mut Ids::default(), &mut BTreeMap::new(), "../ch/");
+        let noted: Vec<_> = out
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.href.as_str(),
+                    l.source.as_deref(),
+                    &body[l.offset..],
+                    l.raw_html,
+                )
+            })
+            .map(|(href, source, at, raw)| (href, source, at.split(['"', ')', '>']).next(), raw))
+            .collect();
+        assert_eq!(
+            noted,
+            [
+                ("../ch/../x/", Some("../x/"), Some("../x/"), false),
+                ("../ch/p%201.png", Some("p 1.png"), Some("p 1.png"), false),
+                ("q.png", None, Some("q.png"), true),
+                ("#later", None, Some("#later"), false),
+            ]
         );
     }
 

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use crate::error::Diagnostics;
 
-pub use server::{EVENTS_PATH, content_type, resolve_path};
+pub use crate::http::{content_type, resolve_path};
+pub use server::EVENTS_PATH;
 pub use site::{LiveSite, Snapshot};
 
 /// What `serve` needs to know.

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
+use crate::http::{content_type, resolve_path};
 use crate::load::fsguard::Boundary;
 use crate::render::html_escape;
 use crate::serve::{Limits, LiveSite, Snapshot};
@@ -214,29 +215,6 @@ fn file_response(body: Body, content_type: &'static str, len: Option<u64>) -> Re
     response
 }
 
-/// Decodes a request path into a path below the site root, or `None` when
-/// it could leave it: `..` or `.` segments (also percent-encoded), encoded
-/// slashes that hide them, backslashes, NUL bytes, invalid UTF-8.
-pub fn resolve_path(raw: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(raw)
-        .decode_utf8()
-        .ok()?;
-    if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {
-        return None;
-    }
-    let trimmed = &decoded[1..];
-    if trimmed
-        .split('/')
-        .any(|segment| segment == ".." || segment == "." || segment.contains(':'))
-    {
-        return None;
-    }
-    if trimmed.starts_with('/') || trimmed.contains("//") {
-        return None;
-    }
-    Some(trimmed.to_string())
-}
-
 fn events(live: &LiveSite, query: Option<&str>, keep_alive: Duration) -> impl IntoResponse + use<> {
     let seen: Option<u64> = query
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
@@ -349,57 +327,9 @@ fn error_page(errors: &[String], version: u64) -> String {
     inject(page, Some(errors), version)
 }
 
-/// The Content-Type for a file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, e)| e)
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_cannot_escape() {
-        assert_eq!(resolve_path("/").as_deref(), Some(""));
-        assert_eq!(resolve_path("/en/reform/").as_deref(), Some("en/reform/"));
-        assert_eq!(resolve_path("/%E4%B8%AD/").as_deref(), Some("中/"));
-        for bad in [
-            "/../etc/passwd",
-            "/%2e%2e/x",
-            "/a/%2E%2E/%2E%2E/x",
-            "/..%2f..%2fetc",
-            "/a\\..\\b",
-            "/%00",
-            "/./x",
-            "//etc/passwd",
-            "/c:/x",
-            "/%ff",
-        ] {
-            assert_eq!(resolve_path(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn injection_goes_inside_body() {

@@ -128,8 +128,13 @@ fn finds_broken_links_missing_alt_text_typed_figures_and_orphans() {
     let err = stderr_of(&human);
     assert!(err.contains("培训4152人。"), "{err}");
     assert!(err.contains("check failed: 3 error(s)"), "{err}");
-    // `build` does not need these checks to render: it succeeds.
-    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    // Broken links fail `build` too, with the same errors; the rest are
+    // only `check`'s.
+    let build = site.run(&["build"]);
+    let err = stderr_of(&build);
+    assert_eq!(build.status.code(), Some(1), "{err}");
+    assert!(err.contains("broken link `../nowhere/`"), "{err}");
+    assert!(!err.contains("typed into the text"), "{err}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod content;
 mod docs;
 mod fuzz;
 mod invalid;
+mod links;
 mod model;
 mod new;
 mod output_hardening;

@@ -136,6 +136,7 @@ impl Renderer<'_> {
                     mut html,
                     headings,
                     unresolved: pending,
+                    ..
                 } = md.render(shown.page, &id, 3, scope);
                 // The whole-report page holds every section's body until it
                 // is written: without the slack of the growing buffer (up to

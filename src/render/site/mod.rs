@@ -26,12 +26,15 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::links::WrittenLinks;
+use crate::load::discover::Page;
 use crate::model::lang::Language;
 use crate::model::nav::page_path;
 use crate::model::report::{Chapter, Report};
 use crate::output::{MemorySink, Sink};
 use crate::render::OutputFile;
 use crate::render::charts::{self, RenderedChart, TableLabels};
+use crate::render::markdown::BodyLink;
 use crate::render::theme::{I18n, Theme};
 use crate::render::view::ChapterLink;
 
@@ -66,6 +69,9 @@ pub struct Rendering {
     /// Problems found: template errors, copies that would replace a
     /// generated file. Rendering goes on past them so all are reported.
     pub diags: Diagnostics,
+    /// Where the links of each page's Markdown bodies are written, for the
+    /// link check to report a broken one there.
+    pub written: WrittenLinks,
 }
 
 /// A language's whole-report page, the one `build --pdf` prints.
@@ -150,6 +156,7 @@ pub fn render(
         pages: done.pages,
         copies,
         diags: done.diags,
+        written: renderer.take_written(),
     })
 }
 
@@ -314,6 +321,8 @@ struct Renderer<'a> {
     chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
     /// `chapters` template values by (language, page folder).
     chapter_lists: Mutex<BTreeMap<(String, String), tera::Value>>,
+    /// Where the links of the bodies rendered so far are written.
+    written: Mutex<WrittenLinks>,
 }
 
 impl<'a> Renderer<'a> {
@@ -326,6 +335,7 @@ impl<'a> Renderer<'a> {
             fallback_i18n: I18n::default(),
             chapter_texts: BTreeMap::new(),
             chapter_lists: Mutex::new(BTreeMap::new()),
+            written: Mutex::default(),
         };
         renderer.chapter_texts = report
             .languages
@@ -339,6 +349,24 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         renderer
+    }
+
+    /// Notes where the links of a body of `page`, rendered for the page at
+    /// `path`, are written. `elsewhere`: the body is not on its own page.
+    fn record_links(&self, path: &str, page: &Page, links: Vec<BodyLink>, elsewhere: bool) {
+        let written = super::links::written(page, links, elsewhere);
+        if written.is_empty() {
+            return;
+        }
+        let mut all = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(format!("{path}index.html"))
+            .or_default()
+            .extend(written);
+    }
+
+    /// Every link recorded so far, leaving none behind.
+    fn take_written(&self) -> WrittenLinks {
+        std::mem::take(&mut self.written.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     fn i18n(&self, lang: &str) -> &I18n {

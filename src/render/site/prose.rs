@@ -75,7 +75,13 @@ impl<'a> PageMarkdown<'a> {
             link_base: &scope.link_base,
             table_label: &self.renderer.t(code, "table"),
         };
-        markdown::render(page.body(), &mut ctx)
+        let mut html = markdown::render(page.body(), &mut ctx);
+        // The page's bytes go to the sink; only where its links are written is kept.
+        let links = std::mem::take(&mut html.links);
+        let elsewhere = !scope.link_base.is_empty();
+        self.renderer
+            .record_links(self.path, page, links, elsewhere);
+        html
     }
 }
 

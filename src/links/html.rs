@@ -5,42 +5,49 @@
 //! (`<script>`, `<style>`, `<textarea>`, `<title>`) whose text is not markup.
 //! It never panics: anything it does not understand is skipped as text.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// A link attribute found in a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub struct Link<'a> {
     /// Attribute name, lowercase (`href`, `src`, `xlink:href`).
-    pub attr: String,
+    pub attr: &'static str,
     /// Value with character references decoded.
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// Byte offset of the value in the page.
     pub offset: usize,
 }
 
-/// What a page links to and which fragment targets it has.
+/// What a page links to and which fragment targets it has. Values borrow
+/// from the page unless a character reference had to be decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scan {
+pub struct Scan<'a> {
     /// Link attributes in document order.
-    pub links: Vec<Link>,
+    pub links: Vec<Link<'a>>,
     /// Every `id` and `<a name>` value.
-    pub anchors: BTreeSet<String>,
+    pub anchors: HashSet<Cow<'a, str>>,
 }
 
 const LINK_ATTRS: &[&str] = &["href", "src", "xlink:href"];
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
 
 /// Scans a page.
-pub fn scan(html: &str) -> Scan {
+pub fn scan(html: &str) -> Scan<'_> {
+    scan_bytes(html.as_bytes())
+}
+
+/// Scans a page given as bytes: only the values found are read as UTF-8
+/// (lossily), not the whole page.
+pub fn scan_bytes(html: &[u8]) -> Scan<'_> {
     let mut scan = Scan::default();
-    let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(lt) = find(bytes, i, b"<") {
-        i = match bytes.get(lt + 1) {
-            Some(b'!') if bytes[lt..].starts_with(b"<!--") => {
-                find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
+    while let Some(lt) = find(html, i, b'<') {
+        i = match html.get(lt + 1) {
+            Some(b'!') if html[lt..].starts_with(b"<!--") => {
+                find_seq(html, lt + 4, b"-->").map_or(html.len(), |e| e + 3)
             }
-            Some(b'!' | b'?' | b'/') => find(bytes, lt, b">").map_or(bytes.len(), |e| e + 1),
+            Some(b'!' | b'?' | b'/') => find(html, lt, b'>').map_or(html.len(), |e| e + 1),
             Some(c) if c.is_ascii_alphabetic() => tag(html, lt + 1, &mut scan),
             _ => lt + 1,
         };
@@ -49,110 +56,121 @@ pub fn scan(html: &str) -> Scan {
 }
 
 /// Parses a start tag whose name begins at `start`; returns where scanning goes on.
-fn tag(html: &str, start: usize, scan: &mut Scan) -> usize {
-    let bytes = html.as_bytes();
-    let name_end = take_while(bytes, start, |b| !is_space(b) && b != b'/' && b != b'>');
-    let name = html[start..name_end].to_ascii_lowercase();
+fn tag<'a>(html: &'a [u8], start: usize, scan: &mut Scan<'a>) -> usize {
+    let name_end = take_while(html, start, |b| !is_space(b) && b != b'/' && b != b'>');
+    let name = &html[start..name_end];
     let mut i = name_end;
     loop {
-        i = take_while(bytes, i, |b| is_space(b) || b == b'/');
-        match bytes.get(i) {
+        i = take_while(html, i, |b| is_space(b) || b == b'/');
+        match html.get(i) {
             None => return i,
             Some(b'>') => break,
             Some(_) => {}
         }
         let (attr, end) = attribute(html, i);
         i = end;
-        record(&name, attr, scan);
+        record(name, attr, scan);
     }
     let after = i + 1;
-    if RAW_TEXT.contains(&name.as_str()) {
-        return raw_text_end(bytes, after, &name);
+    match RAW_TEXT
+        .iter()
+        .find(|t| t.as_bytes().eq_ignore_ascii_case(name))
+    {
+        Some(raw) => raw_text_end(html, after, raw),
+        None => after,
     }
-    after
 }
 
-/// An attribute name, its decoded value and the value's offset.
-struct Attr {
-    name: String,
-    value: String,
+/// An attribute: its name as written, its raw value and the value's offset.
+struct Attr<'a> {
+    name: &'a [u8],
+    value: &'a [u8],
     offset: usize,
 }
 
 /// Parses one attribute starting at `start` (not a space, `/` or `>`).
-fn attribute(html: &str, start: usize) -> (Attr, usize) {
-    let bytes = html.as_bytes();
+fn attribute(html: &[u8], start: usize) -> (Attr<'_>, usize) {
     // The first character is part of the name even if it is `=` (HTML rule).
-    let name_end = take_while(bytes, start + 1, |b| {
+    let name_end = take_while(html, start + 1, |b| {
         !is_space(b) && b != b'=' && b != b'>' && b != b'/'
     });
-    let name = html[start..name_end].to_ascii_lowercase();
-    let mut i = take_while(bytes, name_end, is_space);
-    if bytes.get(i) != Some(&b'=') {
+    let name = &html[start..name_end];
+    let mut i = take_while(html, name_end, is_space);
+    if html.get(i) != Some(&b'=') {
         let attr = Attr {
             name,
-            value: String::new(),
+            value: b"",
             offset: name_end,
         };
         return (attr, i);
     }
-    i = take_while(bytes, i + 1, is_space);
-    let (raw_start, raw_end, next) = match bytes.get(i) {
+    i = take_while(html, i + 1, is_space);
+    let (raw_start, raw_end, next) = match html.get(i) {
         Some(&q @ (b'"' | b'\'')) => {
-            let end = find(bytes, i + 1, &[q]).unwrap_or(bytes.len());
-            (i + 1, end, (end + 1).min(bytes.len()))
+            let end = find(html, i + 1, q).unwrap_or(html.len());
+            (i + 1, end, (end + 1).min(html.len()))
         }
         _ => {
-            let end = take_while(bytes, i, |b| !is_space(b) && b != b'>');
+            let end = take_while(html, i, |b| !is_space(b) && b != b'>');
             (i, end, end)
         }
     };
     let attr = Attr {
         name,
-        value: decode_entities(&html[raw_start..raw_end]),
+        value: &html[raw_start..raw_end],
         offset: raw_start,
     };
     (attr, next)
 }
 
-fn record(tag: &str, attr: Attr, scan: &mut Scan) {
-    if attr.name == "id" || (tag == "a" && attr.name == "name") {
+fn record<'a>(tag: &[u8], attr: Attr<'a>, scan: &mut Scan<'a>) {
+    let is = |name: &str| attr.name.eq_ignore_ascii_case(name.as_bytes());
+    if is("id") || (tag.eq_ignore_ascii_case(b"a") && is("name")) {
         if !attr.value.is_empty() {
-            scan.anchors.insert(attr.value);
+            scan.anchors.insert(value_text(attr.value));
         }
-    } else if LINK_ATTRS.contains(&attr.name.as_str()) {
+    } else if let Some(name) = LINK_ATTRS.iter().find(|n| is(n)) {
         scan.links.push(Link {
-            attr: attr.name,
-            value: attr.value,
+            attr: name,
+            value: value_text(attr.value),
             offset: attr.offset,
         });
     }
 }
 
+/// An attribute value as text: UTF-8 read lossily, character references decoded.
+fn value_text(raw: &[u8]) -> Cow<'_, str> {
+    match String::from_utf8_lossy(raw) {
+        Cow::Borrowed(text) => decode_entities(text),
+        Cow::Owned(text) => Cow::Owned(decode_entities(&text).into_owned()),
+    }
+}
+
 /// The end of `</name>` after raw text, or the end of the page.
-fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
+fn raw_text_end(html: &[u8], from: usize, name: &str) -> usize {
     let mut i = from;
-    while let Some(lt) = find(bytes, i, b"</") {
+    while let Some(lt) = find(html, i, b'<') {
         let end = lt + 2 + name.len();
-        let matches = bytes
-            .get(lt + 2..end)
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
-        let closes = bytes
+        let matches = html.get(lt + 1) == Some(&b'/')
+            && html
+                .get(lt + 2..end)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        let closes = html
             .get(end)
             .is_none_or(|&b| is_space(b) || b == b'>' || b == b'/');
         if matches && closes {
-            return find(bytes, end, b">").map_or(bytes.len(), |e| e + 1);
+            return find(html, end, b'>').map_or(html.len(), |e| e + 1);
         }
-        i = lt + 2;
+        i = lt + 1;
     }
-    bytes.len()
+    html.len()
 }
 
 /// Decodes character references: the named ones nianbao and common
 /// templates produce, and every numeric one. Unknown ones stay as written.
-pub fn decode_entities(text: &str) -> String {
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -171,7 +189,7 @@ pub fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// `&amp;` → ('&', 5). `text` starts with `&`.
@@ -198,12 +216,23 @@ fn reference(text: &str) -> Option<(char, usize)> {
     Some((c, semi + 1))
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+/// The first `needle` at or after `from`. A plain loop: in markup the next
+/// `<` or `"` is a few bytes on, where a vectorised search costs more to set up.
+fn find(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
+    let at = bytes.get(from..)?.iter().position(|&b| b == needle)?;
+    Some(from + at)
+}
+
+fn find_seq(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = *needle.first()?;
+    let mut i = from;
+    while let Some(at) = find(bytes, i, first) {
+        if bytes[at..].starts_with(needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 fn take_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
@@ -223,7 +252,11 @@ mod tests {
     use super::*;
 
     fn values(html: &str) -> Vec<String> {
-        scan(html).links.into_iter().map(|l| l.value).collect()
+        scan(html)
+            .links
+            .into_iter()
+            .map(|l| l.value.into_owned())
+            .collect()
     }
 
     #[test]
@@ -265,7 +298,9 @@ mod tests {
     fn collects_ids_and_named_anchors() {
         let html = r##"<h2 id="a">A</h2><a name="b"></a><div name="not"></div><svg><title id="c">t</title><use xlink:href="#a"/></svg>"##;
         let s = scan(html);
-        assert_eq!(s.anchors.into_iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+        let mut anchors: Vec<_> = s.anchors.into_iter().collect();
+        anchors.sort();
+        assert_eq!(anchors, ["a", "b", "c"]);
         assert_eq!(s.links[0].attr, "xlink:href");
     }
 
