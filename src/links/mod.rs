@@ -17,7 +17,6 @@ pub mod html;
 mod report;
 mod resolve;
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -166,7 +165,35 @@ pub struct ScannedPage {
     /// Links still to resolve against the whole site, in document order.
     pub links: Vec<ScannedLink>,
     /// Every `id` and `<a name>` value.
-    pub anchors: HashSet<Cow<'static, str>>,
+    pub anchors: Anchors,
+}
+
+/// A page's anchors (`id`, `<a name>`), kept as 64-bit hashes: a report
+/// of 12,000 sections holds every id of every page until the whole site
+/// is known, and a hash is a fraction of a string's size. Two ids sharing
+/// a hash (about one chance in 10^7 with a million ids) would only let a
+/// broken fragment pass, never fail a good one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors(HashSet<u64>);
+
+impl Anchors {
+    /// Adds an anchor.
+    pub fn insert(&mut self, id: &str) {
+        self.0.insert(hash(id));
+    }
+
+    /// True when the page has an element with this id.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(&hash(id))
+    }
+}
+
+/// A hash that is the same in every run (std's SipHash with fixed keys).
+fn hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Scans the page at `path` whose bytes are `parts` one after another
@@ -181,8 +208,9 @@ pub fn scan_page(path: &str, parts: &[&[u8]]) -> ScannedPage {
     let mut at = Position::START;
     for (i, part) in parts.iter().enumerate() {
         let scan = html::scan_bytes(part);
-        page.anchors
-            .extend(scan.anchors.into_iter().map(|a| Cow::Owned(a.into_owned())));
+        for anchor in &scan.anchors {
+            page.anchors.insert(anchor);
+        }
         let mut cursor = Cursor {
             bytes: part,
             done: 0,

@@ -4,9 +4,9 @@
 //! element of the target page. Links to other hosts, `mailto:` and other
 //! schemes leave the site and are not followed.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use super::Anchors;
 use crate::model::nav::BaseUrl;
 
 /// The files and anchors of the site, and where it is served.
@@ -15,12 +15,12 @@ pub(super) struct SiteIndex<'a> {
     /// Every file below the site root.
     pub files: HashSet<&'a str>,
     /// The ids of each HTML page.
-    pub anchors: HashMap<&'a str, &'a HashSet<Cow<'a, str>>>,
+    pub anchors: HashMap<&'a str, &'a Anchors>,
 }
 
 /// True when `href` is `#fragment` naming an element of the page that
 /// holds it (`ids`), or `#` alone: the page itself is all it needs.
-pub(super) fn on_page(href: &str, ids: &HashSet<Cow<'_, str>>) -> bool {
+pub(super) fn on_page(href: &str, ids: &Anchors) -> bool {
     href.strip_prefix('#')
         .is_some_and(|f| !f.contains('%') && (f.is_empty() || ids.contains(f)))
 }
