@@ -197,7 +197,7 @@ fn hash(id: &str) -> u64 {
 }
 
 /// Scans the page at `path` whose bytes are `parts` one after another
-/// (see [`crate::output::Sink::put`]): each part on its own, never joined,
+/// (see `Sink::put` of the renderer): each part on its own, never joined,
 /// lines and columns counted on across parts. A tag never straddles two
 /// parts: they are split between a template's markup and a body.
 pub fn scan_page(path: &str, parts: &[&[u8]]) -> ScannedPage {

@@ -10,7 +10,6 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::Page;
 use crate::load::locate::LineIndex;
 use crate::model::metric::{Catalog, Metric};
-use crate::render::markdown;
 
 /// Metric values sorted for lookup: a report has thousands of metrics and
 /// pages have many figures.
@@ -55,7 +54,7 @@ pub fn check_page(page: &Page, metrics: &MetricValues<'_>, diags: &mut Diagnosti
     };
     let mut image: Option<(usize, String, String)> = None;
     let mut in_code = false;
-    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, crate::model::scan::options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some((range.start, dest_url.to_string(), String::new()));

@@ -6,5 +6,6 @@ pub mod nav;
 pub mod number;
 pub mod references;
 pub mod report;
+pub mod scan;
 
 pub use report::Report;

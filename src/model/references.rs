@@ -9,7 +9,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::Page;
 use crate::load::locate::LineIndex;
 use crate::model::Report;
-use crate::render::markdown::{self, RefKind};
+use crate::model::scan::{self, RefKind};
 
 /// The folder name of the whole-report page; no chapter may use it.
 pub const PRINT_SLUG: &str = "print";
@@ -87,7 +87,7 @@ pub fn check_page_references(
     diags: &mut Diagnostics,
 ) -> (Vec<String>, Vec<String>) {
     let (mut metrics, mut charts) = (Vec::new(), Vec::new());
-    let body = markdown::scan_references(page.body())
+    let body = scan::scan_references(page.body())
         .into_iter()
         .map(|r| (page.body_offset, r));
     let front = [&page.front.summary, &page.front.kicker]
@@ -95,7 +95,7 @@ pub fn check_page_references(
         .flatten()
         .flat_map(|text| {
             let base = page.text.find(text.as_str()).unwrap_or(0);
-            markdown::scan_references(text)
+            scan::scan_references(text)
                 .into_iter()
                 .map(move |r| (base, r))
         });
@@ -123,7 +123,7 @@ fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) 
         // A quoted summary with escapes is not in the file as written:
         // point at its key then.
         let base = page.text.find(summary.as_str());
-        for (offset, url) in markdown::links_where(summary, |u| !markdown::is_safe_url(u)) {
+        for (offset, url) in scan::links_where(summary, |u| !scan::is_safe_url(u)) {
             let (line, col) = match base {
                 Some(base) => lines.line_col(base + offset),
                 None => crate::load::locate::key(&page.text, "summary", 0),
@@ -139,7 +139,7 @@ fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) 
     if !["script:", "data:"].iter().any(|s| lower.contains(s)) {
         return;
     }
-    for (offset, url) in markdown::links_where(body, markdown::is_script_url) {
+    for (offset, url) in scan::links_where(body, scan::is_script_url) {
         let (line, col) = lines.line_col(page.body_offset + offset);
         let msg = format!("`{url}` runs script or embeds a document when followed");
         let hint = "link to an http(s), mailto or relative URL";
@@ -149,7 +149,7 @@ fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) 
 
 fn check_reference(
     report: &Report,
-    r: &markdown::Reference,
+    r: &scan::Reference,
     file: &std::path::Path,
     line: usize,
     col: usize,

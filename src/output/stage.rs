@@ -17,11 +17,11 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::load::fsguard::{self, Refusal};
-use crate::output::Sink;
 use crate::output::sink::{
     MARKER, MARKER_TEXT, OLD_SUFFIX, OutputLock, TEMP_SUFFIX, create_dir, real_output,
     remove_if_exists, sibling, swap,
 };
+use crate::render::sink::Sink;
 use crate::render::site::RenderedSite;
 
 /// Which files differ from the previous publish. Paths are `/`-separated

@@ -4,6 +4,7 @@
 pub mod charts;
 mod links;
 pub mod markdown;
+pub mod sink;
 pub mod site;
 pub mod theme;
 pub mod view;

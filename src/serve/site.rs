@@ -21,8 +21,8 @@ use tokio::sync::broadcast;
 use crate::build::{self, Prepared};
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::model::references::check_page_references;
-use crate::output::MemorySink;
 use crate::render::OutputFile;
+use crate::render::sink::MemorySink;
 use crate::render::site::{self, Charts};
 use crate::serve::{BuildOutcome, ServeEvent};
 

@@ -8,7 +8,8 @@ use std::fs;
 use std::time::{Duration, SystemTime};
 
 use crate::common::{Site, snapshot_dir};
-use nianbao::output::{Sink, Stage};
+use nianbao::output::Stage;
+use nianbao::render::sink::Sink;
 use nianbao::serve::{BuildOutcome, LiveSite, ServeEvent};
 
 /// What `build` writes is what the in-memory pipeline (`check`, `publish`,

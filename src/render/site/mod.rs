@@ -31,10 +31,10 @@ use crate::load::discover::Page;
 use crate::model::lang::Language;
 use crate::model::nav::page_path;
 use crate::model::report::{Chapter, Report};
-use crate::output::{MemorySink, Sink};
 use crate::render::OutputFile;
 use crate::render::charts::{self, RenderedChart, TableLabels};
 use crate::render::markdown::BodyLink;
+use crate::render::sink::{MemorySink, Sink};
 use crate::render::theme::{I18n, Theme};
 use crate::render::view::ChapterLink;
 

@@ -9,8 +9,9 @@ use crate::load::discover::Page;
 use crate::model::lang::Language;
 use crate::model::number::NumberWords;
 use crate::model::report::Report;
+use crate::model::scan::{self, RefKind};
 use crate::render::charts::RenderedChart;
-use crate::render::markdown::{self, Context, Ids, RefKind};
+use crate::render::markdown::{self, Context, Ids};
 
 use super::Renderer;
 use super::pages::Scope;
@@ -105,7 +106,7 @@ pub(super) fn replace_metrics(
     words: &NumberWords,
 ) -> String {
     let mut out = text.to_string();
-    for r in markdown::scan_references(text)
+    for r in scan::scan_references(text)
         .iter()
         .rev()
         .filter(|r| r.kind == RefKind::Metric)

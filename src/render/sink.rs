@@ -1,12 +1,20 @@
-//! The in-memory sink: the whole site kept, for the live preview, for
-//! `check` (which reads every rendered page for links) and for `publish`
-//! (which verifies links before anything is written).
+//! Where rendering puts each finished file: a [`Sink`]. `build` gives it
+//! the staged output folder (`output::Stage`), so a page's bytes are
+//! dropped as soon as they are written; [`MemorySink`] keeps the whole
+//! site, for the live preview and for `publish`.
 
 use std::sync::Mutex;
 
 use crate::error::Error;
-use crate::output::Sink;
 use crate::render::OutputFile;
+
+/// Takes rendered files as they are finished, from any thread.
+pub trait Sink: Sync {
+    /// Takes the file at `path` (below the output folder, `/`-separated),
+    /// whose bytes are `parts` one after another: a page that is spliced
+    /// together (the whole-report page) is never joined in memory first.
+    fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error>;
+}
 
 /// Collects every file put into it.
 #[derive(Debug, Default)]
