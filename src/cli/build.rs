@@ -8,7 +8,7 @@ use super::{Common, fail, print_diagnostics};
 
 /// Arguments of `build`.
 #[derive(Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     common: Common,
     /// Replace an output folder that nianbao did not create.
@@ -24,7 +24,7 @@ pub struct BuildArgs {
 }
 
 /// Runs `build`.
-pub fn run(args: BuildArgs) -> ExitCode {
+pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let mut options = args.common.options(args.strict, args.force);
     options.pdf = args.pdf;

@@ -10,7 +10,7 @@ use super::{Common, fail, print_diagnostics};
 
 /// Arguments of `check`.
 #[derive(Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     common: Common,
     /// Treat warnings as errors.
@@ -23,7 +23,7 @@ pub struct CheckArgs {
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Source lines with carets and hints, on stderr.
     Human,
     /// One JSON document on stdout: `errors`, `warnings`, `diagnostics`.
@@ -32,7 +32,7 @@ pub enum Format {
 
 /// Runs `check`. Content problems go to stderr for people or, as JSON,
 /// to stdout; other failures (an unreadable folder) to stderr either way.
-pub fn run(args: CheckArgs) -> ExitCode {
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let root = &args.common.root;
     let (diags, code) = match nianbao::check(&args.common.options(args.strict, false)) {
         Ok(warnings) => (warnings, ExitCode::SUCCESS),

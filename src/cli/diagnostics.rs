@@ -17,7 +17,7 @@ const MAX_LABEL_CHARS: usize = 40;
 
 /// Writes every diagnostic to stderr with its source line. `root` is the
 /// site folder the diagnostics' paths are relative to.
-pub fn print_human(diags: &Diagnostics, root: &Path) {
+pub(crate) fn print_human(diags: &Diagnostics, root: &Path) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let choice = if color {
         termcolor::ColorChoice::Auto
@@ -31,7 +31,7 @@ pub fn print_human(diags: &Diagnostics, root: &Path) {
 }
 
 /// Renders diagnostics as text (ANSI colours when `color`).
-pub fn render_human(diags: &Diagnostics, root: &Path, color: bool) -> String {
+pub(crate) fn render_human(diags: &Diagnostics, root: &Path, color: bool) -> String {
     let mut sources = Sources::new(root);
     let config = Config::default();
     let mut buffer = if color {
@@ -50,7 +50,7 @@ pub fn render_human(diags: &Diagnostics, root: &Path, color: bool) -> String {
 }
 
 /// Renders diagnostics as one JSON document for editors and CI.
-pub fn render_json(diags: &Diagnostics) -> String {
+pub(crate) fn render_json(diags: &Diagnostics) -> String {
     let list: Vec<&Diagnostic> = diags.iter().collect();
     let doc = serde_json::json!({
         "errors": diags.error_count(),

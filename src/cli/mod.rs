@@ -1,12 +1,12 @@
 //! The command line: one module per command, each mapping its arguments to
 //! library calls and printing the outcome. The library itself never prints.
 
-pub mod build;
-pub mod check;
-pub mod diagnostics;
-pub mod new;
-pub mod publish;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod diagnostics;
+pub(crate) mod new;
+pub(crate) mod publish;
+pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ use nianbao::{Diagnostics, Error, Options};
 /// Bilingual annual-report site generator.
 #[derive(Parser)]
 #[command(name = "nianbao", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -25,7 +25,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Render content/ with the theme into output/.
     Build(build::BuildArgs),
     /// Run every validation of `build` and write nothing.
@@ -40,7 +40,7 @@ pub enum Command {
 
 impl Command {
     /// Runs the command and returns the process exit code.
-    pub fn run(self) -> ExitCode {
+    pub(crate) fn run(self) -> ExitCode {
         match self {
             Command::Build(args) => build::run(args),
             Command::Check(args) => check::run(args),
@@ -53,7 +53,7 @@ impl Command {
 
 /// Flags every command takes.
 #[derive(Args, Clone)]
-pub struct Common {
+pub(crate) struct Common {
     /// Site folder holding content/ and themes/.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -67,7 +67,7 @@ pub struct Common {
 
 impl Common {
     /// Library options from the common flags.
-    pub fn options(&self, strict: bool, force: bool) -> Options {
+    pub(crate) fn options(&self, strict: bool, force: bool) -> Options {
         Options {
             root: self.root.clone(),
             output: self.output.clone(),
@@ -81,12 +81,12 @@ impl Common {
 
 /// Prints diagnostics to stderr, each with its source line; `root` is the
 /// site folder their paths are relative to.
-pub fn print_diagnostics(diags: &Diagnostics, root: &Path) {
+pub(crate) fn print_diagnostics(diags: &Diagnostics, root: &Path) {
     diagnostics::print_human(diags, root);
 }
 
 /// Prints a failure and returns exit code 1 (2 for a usage error).
-pub fn fail(err: Error, root: &Path) -> ExitCode {
+pub(crate) fn fail(err: Error, root: &Path) -> ExitCode {
     match err {
         Error::Usage(message) => {
             eprintln!("error: {message}");

@@ -10,7 +10,7 @@ use super::fail;
 
 /// Arguments of `new`.
 #[derive(Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The folder to create (it must not exist, or be empty).
     dir: PathBuf,
     /// Language codes, the default first.
@@ -25,7 +25,7 @@ pub struct NewArgs {
 }
 
 /// Runs `new`.
-pub fn run(args: NewArgs) -> ExitCode {
+pub(crate) fn run(args: NewArgs) -> ExitCode {
     let options = NewOptions {
         dir: args.dir,
         languages: args.languages,

@@ -18,7 +18,7 @@ const LISTED: usize = 40;
 /// Arguments of `publish`.
 #[derive(Args)]
 #[command(group(ArgGroup::new("target").required(true).args(["to", "git_branch"])))]
-pub struct PublishArgs {
+pub(crate) struct PublishArgs {
     /// Site folder holding content/ and themes/.
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -68,7 +68,7 @@ impl PublishArgs {
 }
 
 /// Runs `publish`.
-pub fn run(args: PublishArgs) -> ExitCode {
+pub(crate) fn run(args: PublishArgs) -> ExitCode {
     let options = args.options();
     let root = &options.site.root;
     match publish::publish(&options) {

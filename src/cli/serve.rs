@@ -13,7 +13,7 @@ use super::{Common, fail, print_diagnostics};
 
 /// Arguments of `serve`.
 #[derive(Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     #[command(flatten)]
     common: Common,
     /// Port to listen on (the next free one is used when it is taken; 0 = any).
@@ -31,7 +31,7 @@ pub struct ServeArgs {
 }
 
 /// Runs `serve` until Ctrl-C.
-pub fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let open = args.open;
     let root = args.common.root.clone();
     let site_root = root.clone();

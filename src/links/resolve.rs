@@ -38,7 +38,7 @@ struct Target {
 impl SiteIndex<'_> {
     /// `Ok` when `href` on `page` leads to a file of the site (and to an
     /// element of it), or out of the site; else why it does not.
-    pub fn check(&self, page: &str, href: &str) -> Result<(), String> {
+    pub(super) fn check(&self, page: &str, href: &str) -> Result<(), String> {
         if let Some(ids) = self.anchors.get(page)
             && on_page(href, ids)
         {

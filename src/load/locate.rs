@@ -412,7 +412,7 @@ mod tests {
     mod reference {
         use super::super::{key, strip_comment};
 
-        pub fn value(text: &str, value: &str, nth: usize) -> Option<(usize, usize)> {
+        pub(super) fn value(text: &str, value: &str, nth: usize) -> Option<(usize, usize)> {
             if value.is_empty() {
                 return None;
             }
@@ -439,7 +439,7 @@ mod tests {
             None
         }
 
-        pub fn key_from(text: &str, key_name: &str, from_line: usize) -> (usize, usize) {
+        pub(super) fn key_from(text: &str, key_name: &str, from_line: usize) -> (usize, usize) {
             let skip = from_line.saturating_sub(1);
             let rest: String = text.lines().skip(skip).collect::<Vec<_>>().join("\n");
             let (line, col) = key(&rest, key_name, 0);

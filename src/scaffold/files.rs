@@ -85,7 +85,7 @@ impl Plan<'_> {
     }
 
     /// `content/report.yaml`.
-    pub fn report_yaml(&self) -> String {
+    pub(super) fn report_yaml(&self) -> String {
         let languages = self.languages.join(", ");
         let mut out = String::from(REPORT_HEAD);
         out.push_str(&format!(
@@ -102,7 +102,7 @@ impl Plan<'_> {
     }
 
     /// A chapter's `metrics.yaml`.
-    pub fn metrics_yaml(&self) -> String {
+    pub(super) fn metrics_yaml(&self) -> String {
         let mut out = String::from(METRICS_HEAD);
         for m in METRICS {
             out.push_str(&format!("  - id: {}\n", m.id));
@@ -127,7 +127,7 @@ impl Plan<'_> {
     }
 
     /// A Markdown page: front matter from `front`, then the text `body`.
-    pub fn page(&self, lang: &str, front: &[Field], body: &str) -> String {
+    pub(super) fn page(&self, lang: &str, front: &[Field], body: &str) -> String {
         let mut out = String::from("---\n");
         let mut placeholder = false;
         for field in front {

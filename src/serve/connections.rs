@@ -31,7 +31,7 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Serves `app` on `listener` until `stop` resolves, then drops every open
 /// connection at once (half-sent requests and event streams included).
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     app: axum::Router,
     limits: Limits,
@@ -186,7 +186,7 @@ impl Watched {
 /// Resolves on Ctrl-C, or SIGTERM on Unix (a service manager or `timeout`).
 /// The handlers are installed now, not when first polled, so a signal sent
 /// as soon as the address is printed is not lost (or fatal).
-pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+pub(super) fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

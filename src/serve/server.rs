@@ -37,7 +37,11 @@ const MIN_KEEP_ALIVE: Duration = Duration::from_millis(100);
 const MAX_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Binds `ip:port`, or the next free port when it is taken.
-pub async fn bind(ip: IpAddr, port: u16, attempts: u16) -> Result<TcpListener, crate::Error> {
+pub(super) async fn bind(
+    ip: IpAddr,
+    port: u16,
+    attempts: u16,
+) -> Result<TcpListener, crate::Error> {
     let tries = if port == 0 { 1 } else { attempts.max(1) };
     let mut last = None;
     for offset in 0..tries {
@@ -74,7 +78,7 @@ struct App {
 }
 
 /// The application: every path is answered by [`handle`].
-pub fn router(live: Arc<LiveSite>, limits: Limits) -> axum::Router {
+pub(super) fn router(live: Arc<LiveSite>, limits: Limits) -> axum::Router {
     let app = App {
         boundary: Boundary::new(&live.options().root),
         live,

@@ -15,7 +15,7 @@ use crate::serve::{LiveSite, ServeEvent};
 const WATCHED: [&str; 2] = ["content", "themes"];
 
 /// Starts watching in a thread of its own, which owns the watcher.
-pub fn start(
+pub(super) fn start(
     live: Arc<LiveSite>,
     debounce: Duration,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,

@@ -1,20 +1,20 @@
 //! Test harness: copies a fixture site into a temporary folder, builds it,
 //! and reads the output.
 
-pub mod serve;
+pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// A fixture copied to a temporary folder.
-pub struct Site {
+pub(crate) struct Site {
     pub dir: tempfile::TempDir,
 }
 
 impl Site {
     /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
-    pub fn fixture(name: &str) -> Self {
+    pub(crate) fn fixture(name: &str) -> Self {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
@@ -22,7 +22,7 @@ impl Site {
     }
 
     /// Copies any site folder (e.g. the repository itself for `content/`).
-    pub fn copy_of(src: &Path) -> Self {
+    pub(crate) fn copy_of(src: &Path) -> Self {
         let dir = tempfile::tempdir().unwrap();
         for sub in ["content", "themes"] {
             if src.join(sub).exists() {
@@ -32,20 +32,20 @@ impl Site {
         Self { dir }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn output(&self) -> PathBuf {
+    pub(crate) fn output(&self) -> PathBuf {
         self.root().join("output")
     }
 
-    pub fn options(&self) -> nianbao::Options {
+    pub(crate) fn options(&self) -> nianbao::Options {
         nianbao::Options::new(self.root())
     }
 
     /// Builds with the library and panics with the diagnostics on failure.
-    pub fn build(&self) -> nianbao::build::Rendered {
+    pub(crate) fn build(&self) -> nianbao::build::Rendered {
         match nianbao::build(&self.options()) {
             Ok(r) => r,
             Err(nianbao::Error::Content(d)) => {
@@ -62,18 +62,18 @@ impl Site {
     }
 
     /// Reads an output file as text.
-    pub fn read(&self, path: &str) -> String {
+    pub(crate) fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.output().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    pub fn write(&self, path: &str, text: &str) {
+    pub(crate) fn write(&self, path: &str, text: &str) {
         let p = self.root().join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
     /// Runs the binary in the site folder.
-    pub fn run(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) fn run(&self, args: &[&str]) -> std::process::Output {
         Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(args)
             .current_dir(self.root())
@@ -82,7 +82,7 @@ impl Site {
     }
 }
 
-pub fn copy_dir(src: &Path, dst: &Path) {
+pub(crate) fn copy_dir(src: &Path, dst: &Path) {
     for entry in walkdir::WalkDir::new(src) {
         let entry = entry.unwrap();
         let target = dst.join(entry.path().strip_prefix(src).unwrap());
@@ -95,7 +95,7 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 }
 
 /// Every file below `dir` with its bytes, sorted: for byte-for-byte comparisons.
-pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -113,7 +113,7 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// The text content of an HTML fragment, tags removed (for "does the page say X").
-pub fn text_of(html: &str) -> String {
+pub(crate) fn text_of(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -129,7 +129,7 @@ pub fn text_of(html: &str) -> String {
 
 /// Environment that gives git an identity on a fresh machine and keeps the
 /// machine's own git configuration out of the tests.
-pub const GIT_ENV: &[(&str, &str)] = &[
+pub(crate) const GIT_ENV: &[(&str, &str)] = &[
     ("GIT_AUTHOR_NAME", "Test Author"),
     ("GIT_AUTHOR_EMAIL", "author@example.org"),
     ("GIT_COMMITTER_NAME", "Test Author"),
@@ -139,7 +139,7 @@ pub const GIT_ENV: &[(&str, &str)] = &[
 ];
 
 /// Runs git in `dir` and returns its trimmed output; panics on failure.
-pub fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -156,7 +156,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Runs the binary in `dir` with [`GIT_ENV`].
-pub fn nianbao(dir: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn nianbao(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
         .current_dir(dir)
@@ -166,13 +166,13 @@ pub fn nianbao(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// Standard error of a finished command, as text.
-pub fn stderr_of(out: &std::process::Output) -> String {
+pub(crate) fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Runs the binary in `dir`, killing it and failing the test if it takes
 /// longer than `limit`: a read that blocks would otherwise hang the suite.
-pub fn run_with_deadline(dir: &Path, args: &[&str], limit: Duration) -> Output {
+pub(crate) fn run_with_deadline(dir: &Path, args: &[&str], limit: Duration) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
         .current_dir(dir)

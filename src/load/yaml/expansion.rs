@@ -20,7 +20,7 @@ const MIB: usize = 1024 * 1024;
 /// A file may expand to 16 MiB (the largest file nianbao reads) or to four
 /// times its own size, whichever is more, in whole MiB: room for every
 /// sensible use of anchors (a unit shared by all metrics), none for a bomb.
-pub fn budget(text: &str) -> usize {
+pub(super) fn budget(text: &str) -> usize {
     (16 * MIB).max(text.len().saturating_mul(4)).div_ceil(MIB) * MIB
 }
 
@@ -41,7 +41,7 @@ const OVER_BUDGET: &str = "nianbao: alias expansion over budget";
 /// Refuses `text` when reading it would follow aliases beyond [`budget`].
 /// Files without both an anchor sign and an alias sign are not walked: no
 /// alias can be in them, and the walk would double the time spent on YAML.
-pub fn check(text: &str, file: &Path, line_offset: usize) -> Result<(), Diagnostic> {
+pub(super) fn check(text: &str, file: &Path, line_offset: usize) -> Result<(), Diagnostic> {
     if !(text.contains('&') && text.contains('*')) {
         return Ok(());
     }

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use super::Site;
 
 /// A running `nianbao serve`, stopped when dropped.
-pub struct Server {
+pub(crate) struct Server {
     pub child: Child,
     pub addr: String,
 }
 
 impl Server {
-    pub fn start(site: &Site) -> Self {
+    pub(crate) fn start(site: &Site) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
@@ -35,7 +35,7 @@ impl Server {
     }
 
     /// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
-    pub fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -61,7 +61,7 @@ impl Server {
     }
 
     /// Opens the reload event stream; returns it once the headers arrived.
-    pub fn events(&self) -> BufReader<TcpStream> {
+    pub(crate) fn events(&self) -> BufReader<TcpStream> {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -81,7 +81,7 @@ impl Server {
     }
 
     /// Sends `signal` and waits (with a deadline) for a clean exit.
-    pub fn stop_with(&mut self, signal: &str, within: Duration) {
+    pub(crate) fn stop_with(&mut self, signal: &str, within: Duration) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(sent.success());
