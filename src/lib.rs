@@ -11,12 +11,13 @@
 //! Modules depend only on modules listed before them, never on a later
 //! one (no cycles; `grep -rn "crate::" src/<module>` shows it):
 //!
-//! [`error`] → [`http`] → [`load`] → [`model`] → [`links`] → [`render`] →
+//! [`error`] → [`http`] → [`html`] → [`load`] → [`model`] → [`links`] → [`render`] →
 //! [`lint`] → [`output`] → [`pdf`] → [`build`](mod@build) → [`publish`] →
 //! [`serve`] → [`scaffold`]
 
 pub mod build;
 pub mod error;
+pub mod html;
 pub mod http;
 pub mod links;
 pub mod lint;

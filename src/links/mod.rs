@@ -4,7 +4,7 @@
 //! `check`, `publish` and `serve` all run this one check on the rendered
 //! site, so what one accepts the others accept.
 //!
-//! Each page is scanned for its links and ids ([`html`]) into a small
+//! Each page is scanned for its links and ids ([`crate::html`]) into a small
 //! owned summary ([`scan_page`]) as it is written, so the check never
 //! needs the whole site in memory ([`check_scanned`]; [`check`] scans a
 //! site held in memory the same way), and each link is resolved against
@@ -13,7 +13,6 @@
 //! ([`Written`]) is reported at that file, line and column; any other (a
 //! template's) at the generated page.
 
-pub mod html;
 mod report;
 mod resolve;
 
@@ -207,7 +206,7 @@ pub fn scan_page(path: &str, parts: &[&[u8]]) -> ScannedPage {
     };
     let mut at = Position::START;
     for (i, part) in parts.iter().enumerate() {
-        let scan = html::scan_bytes(part);
+        let scan = crate::html::scan_bytes(part);
         for anchor in &scan.anchors {
             page.anchors.insert(anchor);
         }

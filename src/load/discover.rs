@@ -16,10 +16,13 @@ use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
 /// and reading it would only stall the build.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The folder name of the whole-report page.
+pub const PRINT_SLUG: &str = "print";
+
 /// Top-level output folders the site itself uses, so no chapter may have
 /// them as its slug, with what each is for.
 pub const RESERVED_SLUGS: &[(&str, &str)] = &[
-    ("print", "for the whole-report page"),
+    (PRINT_SLUG, "for the whole-report page"),
     ("assets", "for content/assets/ and the theme's files"),
     ("charts", "for the chart images"),
     ("data", "for data downloads"),

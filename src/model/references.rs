@@ -11,9 +11,6 @@ use crate::load::locate::LineIndex;
 use crate::model::Report;
 use crate::model::scan::{self, RefKind};
 
-/// The folder name of the whole-report page; no chapter may use it.
-pub const PRINT_SLUG: &str = "print";
-
 impl Report {
     /// Every page of the report: home, chapter indexes and sections, in
     /// every language.
@@ -29,16 +26,6 @@ impl Report {
 /// Checks every metric and chart reference in every Markdown file and in
 /// front matter; warns about metrics and charts nothing refers to.
 pub fn check_references(report: &Report, diags: &mut Diagnostics) {
-    for chapter in report.chapters.iter().filter(|c| c.slug == PRINT_SLUG) {
-        let msg = format!(
-            "the chapter folder {} would be served at `{PRINT_SLUG}/`, where the whole-report page is",
-            chapter.dir.display()
-        );
-        diags.push(
-            Diagnostic::error(&chapter.dir, 0, 0, msg)
-                .with_hint("rename the folder (e.g. NN-printing)"),
-        );
-    }
     let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
     let mut used_charts = BTreeSet::new();
     for chart in report.catalog.charts.values() {
@@ -134,9 +121,8 @@ fn check_page_urls(page: &Page, lines: &LineIndex<'_>, diags: &mut Diagnostics) 
         }
     }
     let body = page.body();
-    let lower = body.to_ascii_lowercase();
     // Parsing every body again is not free; most have no such URL at all.
-    if !["script:", "data:"].iter().any(|s| lower.contains(s)) {
+    if !may_hold_script_url(body) {
         return;
     }
     for (offset, url) in scan::links_where(body, scan::is_script_url) {
@@ -207,4 +193,19 @@ fn check_reference(
             );
         }
     }
+}
+
+/// True when a `…script:` or `data:` (any case) is in `text`: without one
+/// there is no script URL to look for. Looks back from each colon, so the
+/// text is not copied.
+fn may_hold_script_url(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let ends_with = |end: usize, word: &[u8]| {
+        end >= word.len() && bytes[end - word.len()..end].eq_ignore_ascii_case(word)
+    };
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b':')
+        .any(|(at, _)| ends_with(at, b"script") || ends_with(at, b"data"))
 }

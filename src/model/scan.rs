@@ -137,8 +137,8 @@ pub fn is_script_url(url: &str) -> bool {
 }
 
 /// Links and images in `text` (Markdown) whose URL `fails`, with the
-/// byte offset of the link in `text`. Raw HTML attributes (`href=`, `src=`)
-/// count as links too.
+/// byte offset of the link in `text`. Raw HTML attributes (`href`, `src`,
+/// read by the same scanner as the link check) count as links too.
 pub fn links_where(text: &str, fails: impl Fn(&str) -> bool) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -149,9 +149,9 @@ pub fn links_where(text: &str, fails: impl Fn(&str) -> bool) -> Vec<(usize, Stri
                 found.push((range.start, dest_url.to_string()));
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                for (at, url) in html_urls(&raw) {
-                    if fails(url) {
-                        found.push((range.start + at, url.to_string()));
+                for link in crate::html::scan(&raw).links {
+                    if fails(&link.value) {
+                        found.push((range.start + link.offset, link.value.into_owned()));
                     }
                 }
             }
@@ -159,38 +159,6 @@ pub fn links_where(text: &str, fails: impl Fn(&str) -> bool) -> Vec<(usize, Stri
         }
     }
     found
-}
-
-/// The values of `href` and `src` attributes in a piece of raw HTML, with
-/// their offsets.
-fn html_urls(raw: &str) -> Vec<(usize, &str)> {
-    let lower = raw.to_ascii_lowercase();
-    let mut urls = Vec::new();
-    for attr in ["href", "src"] {
-        let mut from = 0;
-        while let Some(found) = lower[from..].find(attr) {
-            let name_end = from + found + attr.len();
-            from = name_end;
-            let rest = &raw[name_end..];
-            let Some(value) = rest.trim_start().strip_prefix('=') else {
-                continue;
-            };
-            let value = value.trim_start();
-            let start = raw.len() - value.len();
-            let (quote, value) = match value.chars().next() {
-                Some(q @ ('"' | '\'')) => (Some(q), &value[1..]),
-                _ => (None, value),
-            };
-            let end = match quote {
-                Some(q) => value.find(q).unwrap_or(value.len()),
-                None => value
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .unwrap_or(value.len()),
-            };
-            urls.push((start, &value[..end]));
-        }
-    }
-    urls
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream};
 
-use crate::links::html as page_html;
+use crate::html as page_html;
 use crate::model::scan::{is_safe_url, options, url_scheme};
 
 /// What the Markdown renderer needs to know about the page it renders for.

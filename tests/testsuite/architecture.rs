@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// The order of `src/lib.rs`'s module doc.
 const ORDER: &[&str] = &[
-    "error", "http", "load", "model", "links", "render", "lint", "output", "pdf", "build",
+    "error", "http", "html", "load", "model", "links", "render", "lint", "output", "pdf", "build",
     "publish", "serve", "scaffold",
 ];
 

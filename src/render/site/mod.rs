@@ -38,7 +38,7 @@ use crate::render::sink::{MemorySink, Sink};
 use crate::render::theme::{I18n, Theme};
 use crate::render::view::ChapterLink;
 
-pub use crate::model::references::PRINT_SLUG;
+pub use crate::load::discover::PRINT_SLUG;
 
 /// The rendered site held in memory: files to write and files to copy from
 /// the content folder (for `check`, `publish` and tests; `build` writes
