@@ -313,7 +313,7 @@ pub fn print_all(
     let server = Loopback::start(dir)?;
     let mut written = Vec::new();
     for page in pages {
-        let rel = crate::render::site::pdf_path(&page.lang);
+        let rel = page.pdf.clone();
         let pdf = dir.join(&rel);
         if let Some(parent) = pdf.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

@@ -75,6 +75,7 @@ impl Common {
             strict,
             force,
             pdf: false,
+            preview: false,
         }
     }
 }

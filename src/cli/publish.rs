@@ -62,6 +62,7 @@ impl PublishArgs {
             strict: self.strict,
             force: self.force,
             pdf: false,
+            preview: false,
         };
         PublishOptions { site, target }
     }

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
 use crate::load::fsguard::{Boundary, Kind, Refusal};
-use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport};
+use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport, RawSeries};
 
 /// Files larger than this are refused: a report chapter is never this big,
 /// and reading it would only stall the build.
@@ -113,9 +113,20 @@ pub struct RawSite {
 /// Reads the report folder under `root`. Problems are collected, not fatal:
 /// as much as possible is read so every problem is reported at once.
 pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
+    discover_in(root, &root.join("content"), None)
+}
+
+/// Reads the report in `content` (`content/` of a single report, or a
+/// year's folder `content/2020/` of a series, whose report.yaml inherits
+/// what `series` sets and it leaves out). Paths in messages are relative
+/// to `root`, and nothing outside `root` is read.
+pub fn discover_in(
+    root: &Path,
+    content: &Path,
+    series: Option<&RawSeries>,
+) -> (RawSite, Diagnostics) {
     let boundary = Boundary::new(root);
     let mut diags = Diagnostics::new();
-    let content = root.join("content");
     if let Err(
         refusal @ (Refusal::Outside { .. }
         | Refusal::Dangling { .. }
@@ -123,21 +134,26 @@ pub fn discover(root: &Path) -> (RawSite, Diagnostics) {
         | Refusal::Loop),
     ) = boundary.kind(&content)
     {
-        diags.push(refusal.diagnostic(Path::new("content")));
+        diags.push(refusal.diagnostic(&relative(root, content)));
         return (RawSite::default(), diags);
     }
     let report_path = content.join("report.yaml");
     let report = read_text(&boundary, &report_path, &mut diags).and_then(|text| {
         let file = relative(root, &report_path);
         match yaml::parse::<RawReport>(&text, &file, 0) {
-            Ok(raw) => Some((file, text, raw)),
+            Ok(mut raw) => {
+                if let Some(series) = series {
+                    raw.inherit(series);
+                }
+                Some((file, text, raw))
+            }
             Err(d) => {
                 diags.push(d);
                 None
             }
         }
     });
-    let languages: Option<Vec<String>> = report.as_ref().map(|(_, _, r)| r.languages.clone());
+    let languages: Option<Vec<String>> = report.as_ref().and_then(|(_, _, r)| r.languages.clone());
     let mut walker = Walker {
         root,
         boundary: &boundary,

@@ -5,7 +5,8 @@ pub mod discover;
 pub mod frontmatter;
 pub mod fsguard;
 pub mod locate;
+pub mod series;
 pub mod theme;
 pub mod yaml;
 
-pub use discover::{RawSite, discover};
+pub use discover::{RawSite, discover, discover_in};

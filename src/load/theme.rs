@@ -36,6 +36,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "theme.yaml",
     "templates/base.html",
     "templates/home.html",
+    "templates/series.html",
     "templates/chapter.html",
     "templates/404.html",
     "templates/print.html",

@@ -36,12 +36,17 @@ pub enum RawYear {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
-    /// Language codes; the first is the default.
-    pub languages: Vec<String>,
-    /// The report's year.
-    pub year: RawYear,
-    /// Headline.
-    pub title: RawText,
+    /// Language codes; the first is the default. Required, except in a
+    /// year of a series, which inherits the series' languages.
+    #[serde(default)]
+    pub languages: Option<Vec<String>>,
+    /// The report's year. Required, except in a year of a series, whose
+    /// folder names it.
+    #[serde(default)]
+    pub year: Option<RawYear>,
+    /// Headline. Required.
+    #[serde(default)]
+    pub title: Option<RawText>,
     /// Subtitle under the headline.
     #[serde(default)]
     pub subtitle: Option<RawText>,
@@ -66,6 +71,55 @@ pub struct RawReport {
     pub highlights: Vec<String>,
 }
 
+impl RawReport {
+    /// Takes what the series sets and this year's report.yaml leaves out:
+    /// where a year sets a key, the year's value wins.
+    pub fn inherit(&mut self, series: &RawSeries) {
+        self.languages
+            .get_or_insert_with(|| series.languages.clone());
+        fill(&mut self.organization, &series.organization);
+        fill(&mut self.description, &series.description);
+        fill(&mut self.theme, &series.theme);
+    }
+}
+
+fn fill<T: Clone>(own: &mut Option<T>, inherited: &Option<T>) {
+    if own.is_none() {
+        own.clone_from(inherited);
+    }
+}
+
+/// `content/series.yaml` as written: what every year of a series shares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeries {
+    /// Language codes; the first is the default (served at `/`).
+    pub languages: Vec<String>,
+    /// The series' headline ("Annual reports").
+    pub title: RawText,
+    /// Subtitle under the headline.
+    #[serde(default)]
+    pub subtitle: Option<RawText>,
+    /// Publishing organisation, inherited by every year.
+    #[serde(default)]
+    pub organization: Option<RawText>,
+    /// Short description for search engines and link previews.
+    #[serde(default)]
+    pub description: Option<RawText>,
+    /// Where the series is published.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Custom domain of the published site.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Theme folder name under `themes/`, inherited by every year.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Metric ids drawn across the years on the series home.
+    #[serde(default)]
+    pub trends: Vec<String>,
+}
+
 /// A `metrics.yaml` file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,8 +140,10 @@ pub struct RawMetric {
     pub id: String,
     /// What the number counts.
     pub label: RawText,
-    /// The value in base units.
-    pub value: serde_yaml::Number,
+    /// The value in base units; left empty (`value:`) in a year started by
+    /// `add-year` until the author fills it in.
+    #[serde(default)]
+    pub value: Option<serde_yaml::Number>,
     /// `cny`, `percent`, `ml`, `m2` or a noun map.
     pub unit: serde_yaml::Value,
     /// over / nearly.
@@ -172,6 +228,9 @@ pub struct RawChart {
     /// Points of a line chart.
     #[serde(default)]
     pub points: Vec<RawPoint>,
+    /// A line chart of this metric id across the years of a series.
+    #[serde(default)]
+    pub years: Option<String>,
     /// The metric drawn in the accent colour.
     #[serde(default)]
     pub highlight: Option<String>,

@@ -46,8 +46,11 @@ pub struct Metric {
     pub id: String,
     /// What it counts, per language.
     pub label: Text,
-    /// Exact value in base units.
+    /// Exact value in base units (zero while [`Metric::unfilled`]).
     pub value: Decimal,
+    /// True while the value is left empty (a year started by `add-year`):
+    /// an error of `build`, a placeholder in the preview.
+    pub unfilled: bool,
     /// Unit.
     pub unit: Unit,
     /// 余 / 近.
@@ -56,6 +59,9 @@ pub struct Metric {
     pub change: Option<Decimal>,
     /// Last year's value.
     pub previous: Option<Decimal>,
+    /// The year `previous` and `change` compare with, when the series'
+    /// data gave them ("2019").
+    pub previous_year: Option<String>,
     /// Per-language style overrides.
     pub display: BTreeMap<String, Style>,
     /// Footnote per language.
@@ -84,8 +90,16 @@ impl Metric {
         }
     }
 
-    /// The value in `lang`, split for display.
+    /// The value in `lang`, split for display; a visible placeholder
+    /// naming the metric while it has no value.
     pub fn parts(&self, lang: &str, words: &NumberWords) -> Parts {
+        if self.unfilled {
+            return Parts {
+                before: String::new(),
+                number: format!("[{}?]", self.id),
+                after: String::new(),
+            };
+        }
         number::format_parts(&self.quantity(&self.value, lang), words)
     }
 
@@ -96,7 +110,7 @@ impl Metric {
 
     /// The number without its unit ("25362万", "253.62 million").
     pub fn format_number(&self, lang: &str, words: &NumberWords) -> String {
-        if self.unit == Unit::Percent {
+        if self.unit == Unit::Percent || self.unfilled {
             return self.format(lang, words);
         }
         number::format_number(
@@ -176,6 +190,9 @@ impl Metric {
 
     /// The exact value with every digit, for data tables ("253,620,000 元").
     pub fn format_exact(&self, lang: &str, words: &NumberWords) -> String {
+        if self.unfilled {
+            return self.format(lang, words);
+        }
         let mut q = self.quantity(&self.value, lang);
         if self.unit != Unit::Percent {
             q.style = Some(Style::Plain);
@@ -261,6 +278,9 @@ pub enum ChartData {
     },
     /// line: points in order.
     Points(Vec<Point>),
+    /// line with `years: ID`: metric ID in every year of the series up to
+    /// the report's own (points made when the chart is drawn).
+    Years(String),
 }
 
 /// A group of a grouped bar chart.
@@ -310,6 +330,7 @@ impl Chart {
                 .flat_map(|g| g.metrics.iter().map(String::as_str))
                 .collect(),
             ChartData::Points(points) => points.iter().map(|p| p.metric.as_str()).collect(),
+            ChartData::Years(id) => vec![id.as_str()],
         }
     }
 }
@@ -550,7 +571,10 @@ fn metric(
         let what = format!("note of metric `{}`", raw.id);
         entry.text(n, "note", &what, diags)
     });
-    let value = decimal(&raw.value, file, at("value"), diags)?;
+    let value = match &raw.value {
+        Some(value) => Some(decimal(value, file, at("value"), diags)?),
+        None => None,
+    };
     let change = raw
         .change
         .as_ref()
@@ -567,7 +591,8 @@ fn metric(
     ok.then_some(Metric {
         id: raw.id.clone(),
         label,
-        value,
+        unfilled: value.is_none(),
+        value: value.unwrap_or_default(),
         unit,
         approx: raw.approx,
         change,
@@ -575,6 +600,7 @@ fn metric(
         display: raw.display.clone(),
         note,
         origin,
+        previous_year: None,
     })
 }
 
@@ -698,7 +724,15 @@ fn chart(raw: &RawChart, entry: &Entry<'_>, origin: Origin, diags: &mut Diagnost
             ChartData::Series(series(raw, entry, diags))
         }
         ChartKind::GroupedBar => grouped(raw, entry, diags),
-        ChartKind::Line => ChartData::Points(points(raw)),
+        ChartKind::Line => match &raw.years {
+            Some(id) if raw.points.is_empty() => ChartData::Years(id.clone()),
+            Some(_) => {
+                let msg = "a line chart takes `points:` or `years:`, not both".to_string();
+                diags.push(entry.error("years", msg).with_hint(expected_fields(raw.kind)));
+                ChartData::Points(points(raw))
+            }
+            None => ChartData::Points(points(raw)),
+        },
     };
     let chart = Chart {
         id: raw.id.clone(),
@@ -718,7 +752,7 @@ fn data_keys(kind: ChartKind) -> &'static [&'static str] {
     match kind {
         ChartKind::Bar | ChartKind::Hbar | ChartKind::Donut => &["series"],
         ChartKind::GroupedBar => &["keys", "groups"],
-        ChartKind::Line => &["points"],
+        ChartKind::Line => &["points", "years"],
     }
 }
 
@@ -730,6 +764,7 @@ fn check_misplaced_keys(raw: &RawChart, entry: &Entry<'_>, diags: &mut Diagnosti
         ("keys", !raw.keys.is_empty()),
         ("groups", !raw.groups.is_empty()),
         ("points", !raw.points.is_empty()),
+        ("years", raw.years.is_some()),
     ];
     let misplaced = written
         .into_iter()
@@ -846,7 +881,10 @@ fn points(raw: &RawChart) -> Vec<Point> {
 
 /// A chart needs a value to draw; a line needs two points.
 fn check_has_data(chart: &Chart, diags: &mut Diagnostics) {
-    let needed = if chart.kind == ChartKind::Line { 2 } else { 1 };
+    let needed = match chart.data {
+        ChartData::Points(_) => 2,
+        _ => 1,
+    };
     if chart.metric_ids().len() < needed {
         let o = &chart.origin;
         let msg = format!("chart `{}` has no data", chart.id);
@@ -876,7 +914,9 @@ fn expected_fields(kind: ChartKind) -> &'static str {
         ChartKind::GroupedBar => {
             "give `groups:`, each a `label` and a `series` of metric ids; the legend is the labels of the first group's metrics, or `keys:` (one label per metric of a group)"
         }
-        ChartKind::Line => "give `points:`, each `{ x: \"2019\", metric: id }`, at least two",
+        ChartKind::Line => {
+            "give `points:`, each `{ x: \"2019\", metric: id }`, at least two, or `years: id` to draw a metric across the years of a series"
+        }
     }
 }
 

@@ -7,5 +7,6 @@ pub mod number;
 pub mod references;
 pub mod report;
 pub mod scan;
+pub mod series;
 
 pub use report::Report;

@@ -60,6 +60,44 @@ impl Default for BaseUrl {
     }
 }
 
+/// Where a report's pages live below the site root: the language that is
+/// served without a language folder, and in a series the year's folder.
+/// `[<lang>/][<year>/][<slug>/]`: `en/2020/relief/`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    /// The language served at the root (the series' first language in a
+    /// series, which a year may lack).
+    pub default_lang: String,
+    /// The year's folder in a series ("2020"), `None` for a single report.
+    pub year: Option<String>,
+}
+
+impl Layout {
+    /// The folder of a page of this report: its home (`slug` `None`) or a
+    /// chapter or the whole-report page.
+    pub fn page(&self, lang: &str, slug: Option<&str>) -> String {
+        let mut path = page_path(lang, &self.default_lang, self.year.as_deref());
+        if let Some(slug) = slug {
+            path.push_str(slug);
+            path.push('/');
+        }
+        path
+    }
+
+    /// The folder of the report's own files that are the same in every
+    /// language (charts, data, assets): "" or "2020/".
+    pub fn files(&self) -> String {
+        self.year.as_ref().map_or(String::new(), |y| format!("{y}/"))
+    }
+
+    /// This report's PDF in `lang`: `en/report.pdf`, `en/2020/report.pdf`;
+    /// for every language, the default one too, so the file's place never
+    /// depends on which language comes first.
+    pub fn pdf(&self, lang: &str) -> String {
+        format!("{lang}/{}report.pdf", self.files())
+    }
+}
+
 /// The output path of a page: "" for the default-language home, "en/" for
 /// another language's home, "slug/" and "en/slug/" for chapters.
 pub fn page_path(lang: &str, default_lang: &str, slug: Option<&str>) -> String {

@@ -145,6 +145,17 @@ impl Decimal {
     }
 }
 
+impl Default for Decimal {
+    /// Zero.
+    fn default() -> Self {
+        Self {
+            negative: false,
+            int: "0".to_string(),
+            frac: String::new(),
+        }
+    }
+}
+
 impl std::fmt::Display for Decimal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_grouped("", "."))

@@ -10,7 +10,8 @@ use crate::load::locate::Positions;
 use crate::load::yaml::{RawReport, RawText, RawYear};
 use crate::model::lang::{Language, Text, is_valid_code};
 use crate::model::metric::{self, Catalog};
-use crate::model::nav::BaseUrl;
+use crate::model::nav::{BaseUrl, Layout};
+use crate::model::series::SeriesPlace;
 
 /// A page in one language, or the fallback shown in its place.
 #[derive(Debug, Clone)]
@@ -104,6 +105,10 @@ pub struct Report {
     pub catalog: Catalog,
     /// Files under content/assets.
     pub assets: Vec<(PathBuf, PathBuf)>,
+    /// Where its pages live.
+    pub layout: Layout,
+    /// The series it belongs to, if any.
+    pub series: Option<SeriesPlace>,
 }
 
 impl Report {
@@ -114,28 +119,42 @@ impl Report {
 }
 
 /// Validates and links what was loaded. Returns `None` when the report file
-/// itself is unusable; every other problem is a diagnostic.
+/// itself is unusable; every other problem is a diagnostic. `place` is the
+/// report's year in its series, when it is one.
 pub fn build(
     raw: RawSite,
     base_url_override: Option<&str>,
+    place: Option<SeriesPlace>,
     diags: &mut Diagnostics,
 ) -> Option<Report> {
     let (file, text, report) = raw.report?;
     // report.yaml is indexed once; a long `highlights:` list is located in it.
     let positions = Positions::new(&text);
-    let languages = languages(&report, &file, &positions, diags)?;
+    let languages = languages(report.languages.as_ref(), &file, &positions, diags);
+    let year = year(&report, place.as_ref(), &file, &positions, diags);
+    let title = required(report.title.as_ref(), "title", &file, diags);
+    let (languages, year, raw_title) = (languages?, year?, title?);
     let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
-    let texts = report_texts(&report, &codes, &file, &positions, diags);
-    let base_url = base_url(
-        base_url_override.or(report.base_url.as_deref()),
-        &file,
-        &positions,
-        diags,
-    );
-    let domain = report
-        .domain
-        .as_deref()
-        .and_then(|d| domain(d, &base_url, &file, &positions, diags));
+    let texts = report_texts(&report, raw_title, &codes, &file, &positions, diags);
+    let (base_url, domain) = match &place {
+        Some(place) => {
+            series_keys_only(&report, &file, &positions, diags);
+            (place.series.base_url.clone(), place.series.domain.clone())
+        }
+        None => {
+            let base_url = base_url(
+                base_url_override.or(report.base_url.as_deref()),
+                &file,
+                &positions,
+                diags,
+            );
+            let domain = report
+                .domain
+                .as_deref()
+                .and_then(|d| domain(d, &base_url, &file, &positions, diags));
+            (base_url, domain)
+        }
+    };
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     check_highlights(&report.highlights, &catalog, &file, &positions, diags);
     let home = Pages(raw.home);
@@ -145,9 +164,16 @@ pub fn build(
         || "default".to_string(),
         |t| theme_name(t, &file, &positions, diags),
     );
+    let layout = Layout {
+        default_lang: place.as_ref().map_or_else(
+            || codes.first().cloned().unwrap_or_default(),
+            |p| p.series.default_lang().to_string(),
+        ),
+        year: place.as_ref().map(|_| year.clone()),
+    };
     Some(Report {
         languages,
-        year: year_text(report.year),
+        year,
         title: texts.title,
         subtitle: texts.subtitle,
         organization: texts.organization,
@@ -160,7 +186,68 @@ pub fn build(
         chapters,
         catalog,
         assets: raw.assets,
+        layout,
+        series: place,
     })
+}
+
+/// A key report.yaml must have, reported as missing at its top.
+fn required<'a, T>(
+    value: Option<&'a T>,
+    key: &str,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> Option<&'a T> {
+    if value.is_none() {
+        let hint = format!("add `{key}:` (docs/content-format.md lists every key)");
+        diags.push(Diagnostic::error(file, 1, 1, format!("missing field `{key}`")).with_hint(hint));
+    }
+    value
+}
+
+/// The year as displayed. In a series the year's folder names it, and a
+/// `year:` written in report.yaml must agree.
+fn year(
+    report: &RawReport,
+    place: Option<&SeriesPlace>,
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let Some(place) = place else {
+        return required(report.year.as_ref(), "year", file, diags).map(year_text);
+    };
+    if let Some(written) = report.year.as_ref().map(year_text)
+        && written != place.year
+    {
+        let (line, col) = positions.key("year", 0);
+        let msg = format!(
+            "`year: {written}` differs from the year of its folder ({})",
+            place.year
+        );
+        let hint = "in a series the folder names the year: remove `year:` or rename the folder";
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+    }
+    Some(place.year.clone())
+}
+
+/// Keys that only series.yaml may set: every year is published together.
+fn series_keys_only(
+    report: &RawReport,
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) {
+    let set = [
+        ("base_url", report.base_url.is_some()),
+        ("domain", report.domain.is_some()),
+    ];
+    for (key, _) in set.into_iter().filter(|(_, present)| *present) {
+        let (line, col) = positions.key(key, 0);
+        let msg = format!("`{key}` of a year is ignored: the whole series is published at one address");
+        let hint = format!("set `{key}` in content/series.yaml");
+        diags.push(Diagnostic::warning(file, line, col, msg).with_hint(hint));
+    }
 }
 
 /// The texts of report.yaml, each in every language.
@@ -173,6 +260,7 @@ struct ReportTexts {
 
 fn report_texts(
     report: &RawReport,
+    title: &RawText,
     codes: &[String],
     file: &Path,
     positions: &Positions<'_>,
@@ -186,7 +274,7 @@ fn report_texts(
         raw.as_ref().map(|t| text(t, key, diags))
     };
     ReportTexts {
-        title: text(&report.title, "title", diags),
+        title: text(title, "title", diags),
         subtitle: optional(&report.subtitle, "subtitle", diags),
         organization: optional(&report.organization, "organization", diags),
         description: optional(&report.description, "description", diags),
@@ -194,10 +282,10 @@ fn report_texts(
 }
 
 /// The year as displayed: a number as written, or text ("2020–2021").
-fn year_text(year: RawYear) -> String {
+fn year_text(year: &RawYear) -> String {
     match year {
         RawYear::Number(n) => n.to_string(),
-        RawYear::Text(t) => t,
+        RawYear::Text(t) => t.clone(),
     }
 }
 
@@ -238,14 +326,16 @@ fn chapters(
         .collect()
 }
 
-fn languages(
-    report: &RawReport,
-    file: &PathBuf,
+/// The languages of report.yaml or series.yaml, checked.
+pub(crate) fn languages(
+    codes: Option<&Vec<String>>,
+    file: &Path,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Language>> {
+    let codes = required(codes, "languages", file, diags)?;
     let at = positions.key("languages", 0);
-    if report.languages.is_empty() {
+    if codes.is_empty() {
         let msg = "`languages` is empty: a report needs at least one language";
         diags.push(
             Diagnostic::error(file, at.0, at.1, msg).with_hint("for example `languages: [zh, en]`"),
@@ -254,7 +344,7 @@ fn languages(
     }
     let mut seen = Vec::new();
     let mut ok = true;
-    for code in &report.languages {
+    for code in codes {
         let (line, col) = positions.value(code, 0).unwrap_or(at);
         if !is_valid_code(code) {
             let msg = format!("`{code}` is not a language code");
@@ -273,12 +363,12 @@ fn languages(
         }
         seen.push(code.clone());
     }
-    ok.then(|| report.languages.iter().map(|c| Language::new(c)).collect())
+    ok.then(|| codes.iter().map(|c| Language::new(c)).collect())
 }
 
-fn base_url(
+pub(crate) fn base_url(
     value: Option<&str>,
-    file: &PathBuf,
+    file: &Path,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> BaseUrl {
@@ -297,9 +387,9 @@ fn base_url(
 
 /// Validates `theme:`: the name of a folder in `themes/`, never a path
 /// (a theme is read from inside the report folder only).
-fn theme_name(
+pub(crate) fn theme_name(
     value: &str,
-    file: &PathBuf,
+    file: &Path,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> String {
@@ -322,10 +412,10 @@ fn theme_name(
 
 /// Validates `domain:`: a host name without scheme or path. A base_url on
 /// another host is a warning: the site would be served where links do not point.
-fn domain(
+pub(crate) fn domain(
     value: &str,
     base_url: &BaseUrl,
-    file: &PathBuf,
+    file: &Path,
     positions: &Positions<'_>,
     diags: &mut Diagnostics,
 ) -> Option<String> {

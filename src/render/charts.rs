@@ -737,6 +737,8 @@ impl Draw<'_> {
                     })
                 })
                 .collect(),
+            // Drawn as points made from the years' data (model::series::years_chart).
+            ChartData::Years(_) => Vec::new(),
         }
     }
 

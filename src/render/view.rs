@@ -53,6 +53,38 @@ pub struct SiteView {
     pub languages: Vec<LanguageLink>,
     /// Generator name and version.
     pub generator: String,
+    /// The series this page belongs to; `None` for a single report.
+    pub series: Option<SeriesNav>,
+}
+
+/// A series as every page of it links to it: its home and every year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesNav {
+    /// The series' headline.
+    pub title: String,
+    /// The series home in this page's language, relative to this page.
+    pub home_url: String,
+    /// True on the series home itself.
+    pub current: bool,
+    /// Every year, newest first.
+    pub years: Vec<YearLink>,
+}
+
+/// A year in the year switcher.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearLink {
+    /// The year.
+    pub year: String,
+    /// Its home page in this page's language, or in the first language it
+    /// has when it lacks this one, relative to this page.
+    pub url: String,
+    /// True for the year of this page.
+    pub current: bool,
+    /// BCP 47 tag of the language `url` leads to when it is not this
+    /// page's ("" when it is).
+    pub other_lang: String,
+    /// Name of that language ("" when it is this page's).
+    pub other_lang_name: String,
 }
 
 /// A language switcher entry.
@@ -101,6 +133,8 @@ pub enum PageType {
     /// The page served for a missing URL (`404`).
     #[serde(rename = "404")]
     NotFound,
+    /// The home of a report series (`series`): every year.
+    Series,
 }
 
 /// What one page shows.
@@ -122,6 +156,39 @@ pub struct PageView {
     pub chapter: Option<ChapterView>,
     /// Set on the whole-report page (which also has `home`, for its cover).
     pub print: Option<PrintView>,
+    /// Set on the home of a series.
+    pub series: Option<SeriesHomeView>,
+}
+
+/// The home of a series: the latest year's cover, every year, and the
+/// figures that matter across the years.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesHomeView {
+    /// The newest year, with all its highlight cards.
+    pub latest: Option<YearCardView>,
+    /// Every year, newest first, each with up to three highlights.
+    pub years: Vec<YearCardView>,
+    /// One line chart per `trends:` id, as figure HTML.
+    pub trends: Vec<String>,
+    /// URL of the series' data (CSV), relative to this page.
+    pub data_url: String,
+}
+
+/// A year on the series home.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearCardView {
+    /// The year.
+    pub year: String,
+    /// Its title, in this page's language or the one it is shown in.
+    pub title: String,
+    /// Its home page, relative to this page.
+    pub url: String,
+    /// BCP 47 tag of the language it is shown in, when not this page's.
+    pub other_lang: String,
+    /// The name of that language ("" when it is this page's).
+    pub other_lang_name: String,
+    /// Highlight cards.
+    pub highlights: Vec<CardView>,
 }
 
 /// The whole report on one page.
@@ -153,6 +220,11 @@ pub struct HomeView {
     pub foreword_html: String,
     /// Set when the foreword is shown in another language.
     pub fallback: Option<FallbackView>,
+    /// URL of this year's metrics as CSV, relative to the page ("" for a
+    /// single report).
+    pub data_csv_url: String,
+    /// URL of this year's metrics as JSON ("" for a single report).
+    pub data_json_url: String,
 }
 
 /// A highlight card: the number large, its words small.
@@ -172,6 +244,9 @@ pub struct CardView {
     pub text: String,
     /// Change on last year ("+40.1%"), "" when none.
     pub change: String,
+    /// What the change compares with when the series' data gave it ("on
+    /// 2019", "较2019年"); "" otherwise (the theme says "on last year").
+    pub change_on: String,
     /// True when the change is negative.
     pub change_negative: bool,
 }
@@ -287,6 +362,7 @@ mod tests {
             (PageType::Chapter, "chapter"),
             (PageType::Print, "print"),
             (PageType::NotFound, "404"),
+            (PageType::Series, "series"),
         ];
         for (kind, name) in names {
             assert_eq!(serde_json::to_value(kind).ok(), Some(name.into()));

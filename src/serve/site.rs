@@ -18,12 +18,12 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-use crate::build::{self, Prepared};
+use crate::build::{self, Kept, Prepared};
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::model::references::check_page_references;
 use crate::render::OutputFile;
 use crate::render::sink::MemorySink;
-use crate::render::site::{self, Charts};
+use crate::render::site;
 use crate::serve::{BuildOutcome, ServeEvent};
 
 /// One build's files, by URL path below the site root.
@@ -37,14 +37,18 @@ pub struct Snapshot {
 
 /// What the last full build left for the next incremental one.
 struct Cache {
-    prepared: Prepared,
-    charts: Charts,
-    /// Section files by path (relative to the site root): (chapter, section, language).
-    sections: HashMap<PathBuf, (usize, usize, String)>,
-    /// Whole-report pages (`en/print/index.html`) older than the report,
-    /// by language code: rendered again when requested.
-    stale_print: HashMap<String, String>,
+    /// The report, or every year of a series, with theme and charts.
+    reports: Vec<Kept>,
+    /// Section files by path (relative to the site root): where each is.
+    sections: HashMap<PathBuf, Place>,
+    /// Whole-report pages (`en/print/index.html`) older than their report,
+    /// with the report (index in `reports`) and language code: rendered
+    /// again when requested.
+    stale_print: HashMap<String, (usize, String)>,
 }
+
+/// Where a section file sits: (report, chapter, section, language).
+type Place = (usize, usize, usize, String);
 
 /// The served state, shared by the server and the watcher.
 pub struct LiveSite {
@@ -78,6 +82,11 @@ impl LiveSite {
     /// A site with nothing built yet.
     pub fn new(options: crate::Options) -> Self {
         let (reload, _) = broadcast::channel(16);
+        // The preview shows values still to fill in as placeholders.
+        let options = crate::Options {
+            preview: true,
+            ..options
+        };
         Self {
             options,
             state: RwLock::new(State::default()),
@@ -134,9 +143,8 @@ impl LiveSite {
                 .collect(),
         };
         *cache = Some(Cache {
-            sections: section_index(&run.prepared),
-            prepared: run.prepared,
-            charts: run.charts,
+            sections: section_index(&run.kept),
+            reports: run.kept,
             stale_print: HashMap::new(),
         });
         (Update::Full(snapshot, run.pages), run.warnings)
@@ -169,8 +177,10 @@ impl LiveSite {
         }
         let edits = self.edited_pages(cache, changed)?;
         let mut chapters = BTreeSet::new();
-        for ((chapter, section, lang), page) in edits {
+        for ((report, chapter, section, lang), page) in edits {
             let target = cache
+                .reports
+                .get_mut(report)?
                 .prepared
                 .report
                 .chapters
@@ -178,7 +188,7 @@ impl LiveSite {
                 .sections
                 .get_mut(section)?;
             target.pages.0.insert(lang, page);
-            chapters.insert(chapter);
+            chapters.insert((report, chapter));
         }
         let (files, diags) = match self.render_chapters(cache, &chapters) {
             Ok(rendered) => rendered,
@@ -186,7 +196,11 @@ impl LiveSite {
         };
         match build::settle(diags, self.options.strict) {
             Ok(warnings) => {
-                cache.stale_print = print_pages(&cache.prepared);
+                for &(report, _) in &chapters {
+                    if let Some(kept) = cache.reports.get(report) {
+                        cache.stale_print.extend(print_pages(report, &kept.prepared));
+                    }
+                }
                 Some((Update::Partial(files), warnings))
             }
             Err(err) => Some((Update::Failed, self.failure(err))),
@@ -214,11 +228,15 @@ impl LiveSite {
     fn render_chapters(
         &self,
         cache: &Cache,
-        chapters: &BTreeSet<usize>,
+        chapters: &BTreeSet<(usize, usize)>,
     ) -> Result<(Vec<OutputFile>, Diagnostics), Error> {
-        let report = &cache.prepared.report;
         let mut diags = Diagnostics::new();
-        for &chapter in chapters {
+        let chapters: Vec<(&Kept, usize)> = chapters
+            .iter()
+            .filter_map(|&(report, chapter)| Some((cache.reports.get(report)?, chapter)))
+            .collect();
+        for &(kept, chapter) in &chapters {
+            let report = &kept.prepared.report;
             for section in &report.chapters[chapter].sections {
                 for page in section.pages.0.values() {
                     check_page_references(report, page, &mut diags);
@@ -227,15 +245,10 @@ impl LiveSite {
         }
         let sink = MemorySink::new();
         if !diags.has_errors() {
-            for &chapter in chapters {
-                let theme = &cache.prepared.theme;
-                diags.extend(site::render_chapter(
-                    report,
-                    theme,
-                    &cache.charts,
-                    chapter,
-                    &sink,
-                )?);
+            for (kept, chapter) in chapters {
+                let Kept { prepared, charts } = kept;
+                let (report, theme) = (&prepared.report, &prepared.theme);
+                diags.extend(site::render_chapter(report, theme, charts, chapter, &sink)?);
             }
         }
         Ok((sink.into_files(), diags))
@@ -274,18 +287,15 @@ impl LiveSite {
         let Some(cache) = cache.as_mut() else {
             return;
         };
-        let Some(lang) = cache.stale_print.remove(path) else {
+        let Some((report, lang)) = cache.stale_print.remove(path) else {
+            return;
+        };
+        let Some(Kept { prepared, charts }) = cache.reports.get(report) else {
             return;
         };
         let sink = MemorySink::new();
-        let prepared = &cache.prepared;
-        let rendered = site::render_print_page(
-            &prepared.report,
-            &prepared.theme,
-            &cache.charts,
-            &lang,
-            &sink,
-        );
+        let rendered =
+            site::render_print_page(&prepared.report, &prepared.theme, charts, &lang, &sink);
         // A template error would have failed the chapter's own render already.
         if let Some(Ok(None)) = rendered {
             let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
@@ -326,24 +336,27 @@ impl LiveSite {
     }
 }
 
-/// An edited section file: (chapter, section, language) and the page read again.
-type Edit = ((usize, usize, String), crate::load::discover::Page);
+/// An edited section file: where it sits and the page read again.
+type Edit = (Place, crate::load::discover::Page);
 
-/// Every language's whole-report page file, by path: all stale after an edit.
-fn print_pages(prepared: &Prepared) -> HashMap<String, String> {
+/// Every language's whole-report page file of report number `index`, by
+/// path: all stale after an edit.
+fn print_pages(index: usize, prepared: &Prepared) -> HashMap<String, (usize, String)> {
     site::print_pages(&prepared.report)
         .into_iter()
-        .map(|p| (format!("{}index.html", p.path), p.lang))
+        .map(|p| (format!("{}index.html", p.path), (index, p.lang)))
         .collect()
 }
 
-/// Where each section file sits in the report.
-fn section_index(prepared: &Prepared) -> HashMap<PathBuf, (usize, usize, String)> {
+/// Where each section file sits among the reports.
+fn section_index(reports: &[Kept]) -> HashMap<PathBuf, Place> {
     let mut index = HashMap::new();
-    for (c, chapter) in prepared.report.chapters.iter().enumerate() {
-        for (s, section) in chapter.sections.iter().enumerate() {
-            for (lang, page) in &section.pages.0 {
-                index.insert(normalize(&page.file), (c, s, lang.clone()));
+    for (r, kept) in reports.iter().enumerate() {
+        for (c, chapter) in kept.prepared.report.chapters.iter().enumerate() {
+            for (s, section) in chapter.sections.iter().enumerate() {
+                for (lang, page) in &section.pages.0 {
+                    index.insert(normalize(&page.file), (r, c, s, lang.clone()));
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! chapter links every page's navigation lists.
 
 use crate::model::lang::Language;
-use crate::model::nav::{self, page_path};
+use crate::model::nav;
 use crate::model::report::{Chapter, Translation};
 use crate::render::markdown::{self, Html, unique_id};
 use crate::render::view::PageType;
@@ -184,7 +184,7 @@ impl Renderer<'_> {
     /// same depth, so they share one list (a big report has thousands of
     /// chapters; a list per page would cost pages × chapters).
     pub(super) fn chapters_value(&self, lang: &Language, path: &str) -> tera::Value {
-        let home = page_path(&lang.code, self.report.default_lang(), None);
+        let home = self.report.layout.page(&lang.code, None);
         let folder = if path == home {
             home
         } else {
@@ -256,7 +256,7 @@ impl Renderer<'_> {
                 words,
             ),
             summary_html,
-            url: page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug)),
+            url: self.report.layout.page(&lang.code, Some(&chapter.slug)),
         }
     }
 }

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::model::nav::page_path;
 use crate::render::fingerprint;
 use crate::render::theme::Theme;
 
@@ -43,18 +42,20 @@ impl Renderer<'_> {
         generated: &[String],
         diags: &mut Diagnostics,
     ) -> Vec<(PathBuf, String)> {
+        let files = self.report.layout.files();
+        let assets_dir = Path::new("content").join(&files).join("assets");
         let mut planned: Vec<(&PathBuf, PathBuf, String)> = self
             .report
             .assets
             .iter()
             .map(|(src, rel)| {
-                let file = Path::new("content/assets").join(rel);
-                (src, file, format!("assets/{}", slash_path(rel)))
+                let file = assets_dir.join(rel);
+                (src, file, format!("{files}assets/{}", slash_path(rel)))
             })
             .collect();
         for chapter in &self.report.chapters {
             for lang in &self.report.languages {
-                let dir = page_path(&lang.code, self.report.default_lang(), Some(&chapter.slug));
+                let dir = self.report.layout.page(&lang.code, Some(&chapter.slug));
                 planned.extend(chapter.files.iter().map(|(src, rel)| {
                     (
                         src,

@@ -47,7 +47,11 @@ impl PageMarkdown<'_> {
             note: note.map_or(String::new(), |n| n.get(code).to_string()),
             table: chart.table.clone(),
             data_table: r.t(code, "data_table"),
-            download_url: format!("{}charts/{id}.{code}.svg", nav::root_prefix(self.path)),
+            download_url: format!(
+                "{}{}",
+                nav::root_prefix(self.path),
+                super::chart_path(&r.report.layout, id, code)
+            ),
             download_label: r.t(code, "download_svg"),
             dom_id,
         })

@@ -1,6 +1,9 @@
 //! The cover: highlight cards and the foreword.
 
+use std::collections::BTreeMap;
+
 use crate::model::lang::Language;
+use crate::model::number::NumberWords;
 use crate::model::metric::Metric;
 use crate::render::charts;
 use crate::render::view::PageType;
@@ -25,7 +28,7 @@ impl Renderer<'_> {
             .highlights
             .iter()
             .filter_map(|id| self.report.catalog.metrics.get(id))
-            .map(|m| self.card(m, code))
+            .map(|m| card(m, code, &self.i18n(code).numbers, &self.i18n(code).strings))
             .collect();
         let foreword = self.report.home.get(code, &self.report.languages);
         let foreword_html = foreword.as_ref().map_or(String::new(), |t| {
@@ -38,27 +41,52 @@ impl Renderer<'_> {
             foreword_title: self.t(code, "foreword"),
             foreword_html,
             fallback: foreword.as_ref().and_then(|t| self.fallback_view(t)),
+            data_csv_url: self.data_url(path, "csv"),
+            data_json_url: self.data_url(path, "json"),
         });
         page
     }
 
-    /// A highlight card: the metric's value split around its number.
-    fn card(&self, m: &Metric, code: &str) -> CardView {
-        let words = &self.i18n(code).numbers;
-        let parts = m.parts(code, words);
-        CardView {
-            id: m.id.clone(),
-            label: m.label.get(code).to_string(),
-            text: parts.joined(),
-            before: parts.before.trim().to_string(),
-            number: parts.number,
-            after: parts.after.trim().to_string(),
-            change: m
-                .change
-                .as_ref()
-                .map(|c| charts::signed_percent(c, words))
-                .unwrap_or_default(),
-            change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
+    /// The URL of this year's metrics file of type `ext`, relative to the
+    /// page at `path`; "" for a single report, which writes none.
+    fn data_url(&self, path: &str, ext: &str) -> String {
+        let layout = &self.report.layout;
+        if layout.year.is_none() {
+            return String::new();
         }
+        let root = crate::model::nav::root_prefix(path);
+        format!("{root}{}", super::data_path(layout, ext))
     }
+}
+
+/// A highlight card: the metric's value split around its number. `strings`
+/// are the theme's UI strings of the language (for "on 2019").
+pub(super) fn card(
+    m: &Metric,
+    code: &str,
+    words: &NumberWords,
+    strings: &BTreeMap<String, String>,
+) -> CardView {
+    let parts = m.parts(code, words);
+    let change_on = m.previous_year.as_ref().map_or(String::new(), |year| {
+        strings
+            .get("change_on_year")
+            .map_or_else(|| year.clone(), |t| t.replace("{year}", year))
+    });
+    CardView {
+        id: m.id.clone(),
+        label: m.label.get(code).to_string(),
+        text: parts.joined(),
+        before: parts.before.trim().to_string(),
+        number: parts.number,
+        after: parts.after.trim().to_string(),
+        change: m
+            .change
+            .as_ref()
+            .map(|c| charts::signed_percent(c, words))
+            .unwrap_or_default(),
+        change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
+        change_on,
+    }
+
 }

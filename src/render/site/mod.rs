@@ -17,7 +17,8 @@ mod not_found;
 mod pages;
 mod print;
 mod prose;
-mod sitemap;
+pub mod series;
+pub mod sitemap;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,7 +30,7 @@ use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::links::WrittenLinks;
 use crate::load::discover::Page;
 use crate::model::lang::Language;
-use crate::model::nav::page_path;
+use crate::model::nav::Layout;
 use crate::model::report::{Chapter, Report};
 use crate::render::OutputFile;
 use crate::render::charts::{self, RenderedChart, TableLabels};
@@ -81,6 +82,8 @@ pub struct PrintPage {
     pub lang: String,
     /// The page's folder below the output folder (`en/print/`).
     pub path: String,
+    /// Where its PDF is written below the output folder (`en/report.pdf`).
+    pub pdf: String,
 }
 
 /// Every language's whole-report page.
@@ -90,21 +93,22 @@ pub fn print_pages(report: &Report) -> Vec<PrintPage> {
         .iter()
         .map(|l| PrintPage {
             lang: l.code.clone(),
-            path: print_path(&l.code, report.default_lang()),
+            path: report.layout.page(&l.code, Some(PRINT_SLUG)),
+            pdf: report.layout.pdf(&l.code),
         })
         .collect()
 }
 
-/// The path of a language's PDF below the output folder, `en/report.pdf`:
-/// for every language, the default one too, so the file's place never
-/// depends on which language comes first.
-pub fn pdf_path(lang: &str) -> String {
-    format!("{lang}/report.pdf")
+/// Where a chart's SVG file is written below the output folder:
+/// `charts/ID.LANG.svg`, in a series below the year's folder.
+pub fn chart_path(layout: &Layout, id: &str, lang: &str) -> String {
+    format!("{}charts/{id}.{lang}.svg", layout.files())
 }
 
-/// The whole-report page of a language: `print/` (default) or `en/print/`.
-pub fn print_path(lang: &str, default_lang: &str) -> String {
-    page_path(lang, default_lang, Some(PRINT_SLUG))
+/// Where a year's metrics file of type `ext` (`csv`, `json`) is written
+/// below the output folder: `2020/data/metrics.csv`.
+pub fn data_path(layout: &Layout, ext: &str) -> String {
+    format!("{}data/metrics.{ext}", layout.files())
 }
 
 /// Every chart in every language, by language code and chart id.
@@ -132,23 +136,27 @@ pub fn render(
 ) -> Result<Rendering, Error> {
     let renderer = Renderer::new(report, theme, options);
     let mut done = Done::default();
-    for (path, bytes) in renderer.asset_files() {
-        done.put(sink, path, bytes)?;
+    // A year of a series shares these with the other years: the series
+    // writes them once.
+    let whole_site = report.series.is_none();
+    if whole_site {
+        for (path, bytes) in renderer.asset_files() {
+            done.put(sink, path, bytes)?;
+        }
     }
     for (code, rendered) in charts {
         for (id, chart) in rendered {
-            done.put(
-                sink,
-                format!("charts/{id}.{code}.svg"),
-                chart.file.as_bytes(),
-            )?;
+            let path = chart_path(&report.layout, id, code);
+            done.put(sink, path, chart.file.as_bytes())?;
         }
     }
     for emitted in renderer.all_pages(charts, sink)? {
         done.page(emitted);
     }
-    for file in [renderer.not_found(), renderer.sitemap(), renderer.robots()] {
-        done.page(emit(file, sink)?);
+    if whole_site {
+        for file in [renderer.not_found(), renderer.sitemap(), renderer.robots()] {
+            done.page(emit(file, sink)?);
+        }
     }
     let copies = renderer.copies(&done.written, &mut done.diags);
     done.diags.sort();
@@ -400,9 +408,14 @@ impl<'a> Renderer<'a> {
             .charts
             .par_iter()
             .map(|(id, chart)| {
+                // A chart across the years is drawn from the years' data.
+                let years = crate::model::series::years_chart(chart, self.report);
+                let (chart, catalog) = years
+                    .as_ref()
+                    .map_or((chart, &self.report.catalog), |(c, cat)| (c, cat));
                 let rendered = charts::render(
                     chart,
-                    &self.report.catalog,
+                    catalog,
                     &lang.code,
                     words,
                     &self.theme.chart,

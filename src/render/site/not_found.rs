@@ -2,11 +2,10 @@
 
 use crate::error::Diagnostic;
 use crate::model::lang::Language;
-use crate::model::nav::page_path;
 use crate::render::view::ChapterLink;
 use crate::render::view::PageType;
 
-use super::{Finished, PageKind, Renderer, pdf_path, print_path};
+use super::{Finished, PRINT_SLUG, PageKind, Renderer};
 
 impl Renderer<'_> {
     /// The 404 page, in the first language.
@@ -24,10 +23,10 @@ impl Renderer<'_> {
         site.home_url = base.clone();
         site.print_url = format!(
             "{base}{}",
-            print_path(&lang.code, self.report.default_lang())
+            self.report.layout.page(&lang.code, Some(PRINT_SLUG))
         );
         if !site.pdf_url.is_empty() {
-            site.pdf_url = format!("{base}{}", pdf_path(&lang.code));
+            site.pdf_url = format!("{base}{}", self.report.layout.pdf(&lang.code));
         }
         site.assets = self
             .assets
@@ -37,7 +36,7 @@ impl Renderer<'_> {
         for link in &mut site.languages {
             link.url = format!(
                 "{base}{}",
-                page_path(&link.code, self.report.default_lang(), None)
+                self.report.layout.page(&link.code, None)
             );
         }
         let chapters: Vec<ChapterLink> = self

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::error::Diagnostic;
 use crate::model::lang::Language;
-use crate::model::nav::{self, page_path};
+use crate::model::nav;
 use crate::model::report::Translation;
 use crate::render::markdown::Ids;
 use crate::render::view::*;
 
 use super::prose::PageMarkdown;
-use super::{Finished, PageKind, Renderer, pdf_path, print_path};
+use super::{Finished, PRINT_SLUG, PageKind, Renderer};
 
 /// Ids the templates use; Markdown headings that ask for one get a suffix.
 const TEMPLATE_IDS: &[&str] = &[
@@ -88,11 +88,11 @@ impl Renderer<'_> {
 
     /// The folder of a page of `kind` in language `code`.
     pub(super) fn path_of(&self, code: &str, kind: PageKind<'_>) -> String {
-        let default = self.report.default_lang();
+        let layout = &self.report.layout;
         match kind {
-            PageKind::Home => page_path(code, default, None),
-            PageKind::Chapter(c) => page_path(code, default, Some(&c.slug)),
-            PageKind::Print => print_path(code, default),
+            PageKind::Home => layout.page(code, None),
+            PageKind::Chapter(c) => layout.page(code, Some(&c.slug)),
+            PageKind::Print => layout.page(code, Some(PRINT_SLUG)),
         }
     }
 
@@ -123,7 +123,6 @@ impl Renderer<'_> {
                 .map_or(String::new(), |t| t.get(code).to_string())
         };
         let root = nav::root_prefix(path);
-        let default = r.default_lang();
         SiteView {
             title: r.title.get(code).to_string(),
             subtitle: optional(&r.subtitle),
@@ -132,10 +131,10 @@ impl Renderer<'_> {
             year: r.year.clone(),
             lang: lang.code.clone(),
             lang_tag: lang.tag.clone(),
-            home_url: nav::link(path, &page_path(code, default, None)),
-            print_url: nav::link(path, &print_path(code, default)),
+            home_url: nav::link(path, &r.layout.page(code, None)),
+            print_url: nav::link(path, &r.layout.page(code, Some(PRINT_SLUG))),
             pdf_url: if self.options.pdf {
-                format!("{root}{}", pdf_path(code))
+                format!("{root}{}", r.layout.pdf(code))
             } else {
                 String::new()
             },
@@ -144,6 +143,9 @@ impl Renderer<'_> {
                 .iter()
                 .map(|(k, v)| (k.clone(), format!("{root}{v}")))
                 .collect(),
+            series: r.series.as_ref().map(|place| {
+                super::series::nav(&place.series, self.theme, code, path, Some(&r.year))
+            }),
             root,
             languages: self.language_links(lang, path, kind),
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
@@ -215,6 +217,7 @@ impl Renderer<'_> {
             home: None,
             chapter: None,
             print: None,
+            series: None,
         }
     }
 }

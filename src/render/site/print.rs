@@ -4,7 +4,7 @@
 //! part by part, never joined into one string.
 
 use crate::model::lang::Language;
-use crate::model::nav::{self, page_path};
+use crate::model::nav;
 use crate::render::markdown::{Ids, unique_id};
 use crate::render::view::PageType;
 use crate::render::view::{PageView, PrintChapter, PrintView};
@@ -25,7 +25,7 @@ impl Renderer<'_> {
         md: &PageMarkdown<'_>,
         ids: &mut Ids,
     ) -> PageView {
-        let default = self.report.default_lang();
+        let layout = &self.report.layout;
         // Chapter anchors first, so they do not depend on the chapters' text.
         let anchors: Vec<(String, String)> = self
             .report
@@ -39,7 +39,7 @@ impl Renderer<'_> {
             .collect();
         let mut page = {
             let mut scope = Scope::page(ids);
-            scope.link_base = nav::link(path, &page_path(&lang.code, default, None));
+            scope.link_base = nav::link(path, &layout.page(&lang.code, None));
             self.home_view(lang, path, md, &mut scope)
         };
         let chapters = self
@@ -49,7 +49,7 @@ impl Renderer<'_> {
             .zip(anchors)
             .map(|(chapter, (anchor, title_id))| {
                 let mut scope = Scope::page(ids);
-                let chapter_path = page_path(&lang.code, default, Some(&chapter.slug));
+                let chapter_path = layout.page(&lang.code, Some(&chapter.slug));
                 scope.link_base = nav::link(path, &chapter_path);
                 scope.depth = 1;
                 let mut view = self.chapter_content(lang, path, chapter, md, &mut scope);

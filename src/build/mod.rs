@@ -8,9 +8,14 @@
 //! Every run checks the site's links ([`crate::links`]) from the pages as
 //! they pass into the sink ([`Scanning`]): the verdict is the same for
 //! every command, and `build` never holds the whole site to reach it.
+//!
+//! A report series ([`series`]) goes through the same stages one year at
+//! a time, each year written out before the next is read.
+
+mod series;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Diagnostics, Error};
 use crate::links::{self, ScannedPage, WrittenLinks};
@@ -39,6 +44,10 @@ pub struct Options {
     /// Also print each language's whole-report page to `<lang>/report.pdf`
     /// with headless Chromium (`build --pdf`).
     pub pdf: bool,
+    /// The build is `serve`'s preview: a value left empty shows as a
+    /// placeholder (a warning, not an error), and every year of a series
+    /// is kept for quick rebuilds.
+    pub preview: bool,
 }
 
 impl Options {
@@ -51,6 +60,7 @@ impl Options {
             strict: false,
             force: false,
             pdf: false,
+            preview: false,
         }
     }
 
@@ -86,30 +96,73 @@ pub struct Rendered {
 pub struct Prepared {
     /// The report.
     pub report: Report,
-    /// Its theme.
-    pub theme: Theme,
+    /// Its theme (shared by the years of a series that use it).
+    pub theme: Arc<Theme>,
 }
 
 /// Loads and validates the report and reads and compiles its theme.
 /// Returns what could be prepared and every problem found on the way.
 pub fn prepare(options: &Options) -> (Option<Prepared>, Diagnostics) {
     let (raw, mut diags) = load::discover(&options.root);
-    let Some(report) = model::report::build(raw, options.base_url.as_deref(), &mut diags) else {
+    let Some(report) = model::report::build(raw, options.base_url.as_deref(), None, &mut diags)
+    else {
         return (None, diags);
     };
-    model::references::check_references(&report, &mut diags);
+    check_report(&report, options, &mut diags);
     let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
-    let theme = load::theme::read(&options.root, &report.theme, &mut diags)
-        .and_then(|files| render::theme::compile(files, &codes, &mut diags));
+    let theme = read_theme(options, &report.theme, &codes, &mut diags);
+    let theme = theme.map(Arc::new);
     (theme.map(|theme| Prepared { report, theme }), diags)
 }
 
-/// A report taken through every stage.
-pub struct Run<S> {
+/// The checks of a validated report that need every metric: references
+/// from the text, and values still to fill in.
+fn check_report(report: &Report, options: &Options, diags: &mut Diagnostics) {
+    for metric in model::series::unfilled(&report.catalog) {
+        diags.push(model::series::unfilled_diagnostic(metric, options.preview));
+    }
+    model::references::check_references(report, diags);
+}
+
+/// Reads and compiles the theme `name` for the languages `codes`.
+fn read_theme(
+    options: &Options,
+    name: &str,
+    codes: &[String],
+    diags: &mut Diagnostics,
+) -> Option<Theme> {
+    load::theme::read(&options.root, name, diags)
+        .and_then(|files| render::theme::compile(files, codes, diags))
+}
+
+/// A report with its theme and charts, kept after a run for the
+/// preview's quick rebuilds.
+pub struct Kept {
     /// The report and theme.
     pub prepared: Prepared,
-    /// Every chart, drawn once (the preview reuses them).
+    /// Every chart, drawn once.
     pub charts: Charts,
+}
+
+/// What a run tells about the site as a whole.
+#[derive(Debug, Clone, Default)]
+pub struct SiteFacts {
+    /// Where the site is published (`--base-url`, report.yaml or series.yaml).
+    pub base_url: BaseUrl,
+    /// The custom domain, if any.
+    pub domain: Option<String>,
+    /// Every whole-report page (printed by `build --pdf`).
+    pub print_pages: Vec<PrintPage>,
+}
+
+/// A report (or series) taken through every stage.
+pub struct Run<S> {
+    /// The reports rendered, for the preview: the report of a single-year
+    /// site; every year of a series when [`Options::preview`] is set (else
+    /// none: a build holds one year at a time).
+    pub kept: Vec<Kept>,
+    /// The site as a whole.
+    pub site: SiteFacts,
     /// Number of HTML pages put into the sink.
     pub pages: usize,
     /// (source on disk, path below the output folder) to copy as they are.
@@ -144,6 +197,9 @@ fn stages<S: Sink>(
     open: impl FnOnce() -> Result<S, Error>,
     lint: bool,
 ) -> Result<(Option<Run<S>>, Diagnostics), Error> {
+    if load::series::is_series(&options.root) {
+        return series::stages(options, open, lint);
+    }
     let (prepared, mut diags) = prepare(options);
     // Rendering a report with errors would only add follow-on noise.
     let Some(prepared) = prepared.filter(|_| !diags.has_errors()) else {
@@ -158,15 +214,21 @@ fn stages<S: Sink>(
     // Links are followed only on a site that rendered without errors.
     if !diags.has_errors() {
         let pdfs = pdf_paths(report, options.pdf);
-        diags.extend(sink.check_links(&rendering.copies, &pdfs, &rendering.written, report));
+        let base_url = &report.base_url;
+        diags.extend(sink.check_links(&rendering.copies, &pdfs, &rendering.written, base_url));
         // After the links, whatever they found: `check` reports everything at once.
         if lint {
             crate::lint::check(report, &mut diags);
         }
     }
+    let site = SiteFacts {
+        base_url: report.base_url.clone(),
+        domain: report.domain.clone(),
+        print_pages: render::site::print_pages(report),
+    };
     let run = Run {
-        prepared,
-        charts,
+        kept: vec![Kept { prepared, charts }],
+        site,
         pages: rendering.pages,
         copies: rendering.copies,
         sink: sink.inner,
@@ -178,7 +240,7 @@ fn stages<S: Sink>(
 /// The PDFs `build --pdf` prints after rendering, which pages link to.
 fn pdf_paths(report: &Report, pdf: bool) -> Vec<String> {
     let langs = report.languages.iter().filter(|_| pdf);
-    langs.map(|l| render::site::pdf_path(&l.code)).collect()
+    langs.map(|l| report.layout.pdf(&l.code)).collect()
 }
 
 /// A sink that scans each page put into it for the link check and notes
@@ -208,13 +270,13 @@ impl<S> Scanning<S> {
         copies: &[(PathBuf, String)],
         pdfs: &[String],
         written: &WrittenLinks,
-        report: &Report,
+        base_url: &BaseUrl,
     ) -> Diagnostics {
         let pages = lock(&self.pages);
         let others = lock(&self.others);
         let copied = copies.iter().map(|(_, dest)| dest.as_str());
         let later = others.iter().chain(pdfs).map(String::as_str);
-        links::check_scanned(&pages, copied.chain(later), written, &report.base_url)
+        links::check_scanned(&pages, copied.chain(later), written, base_url)
     }
 }
 
@@ -265,14 +327,13 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
         files: run.sink.into_files(),
         copies: run.copies,
     };
-    let report = run.prepared.report;
     Ok(Rendered {
         site,
         warnings: run.warnings,
         pages: run.pages,
-        print_pages: render::site::print_pages(&report),
-        base_url: report.base_url,
-        domain: report.domain,
+        print_pages: run.site.print_pages,
+        base_url: run.site.base_url,
+        domain: run.site.domain,
         changes: output::Changes::default(),
     })
 }
@@ -288,21 +349,20 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
     let chromium = options.pdf.then(crate::pdf::find_chromium).transpose()?;
     let run = run(options, || Stage::open(&output_dir))?;
     run.sink.put_files(&copies(&run.copies))?;
-    let print_pages = render::site::print_pages(&run.prepared.report);
+    let print_pages = run.site.print_pages;
     let changes = match &chromium {
         None => run.sink.commit(&|_| Ok(Vec::new()))?,
         Some(chromium) => run
             .sink
             .commit(&|staged| crate::pdf::print_all(chromium, staged, &print_pages))?,
     };
-    let report = run.prepared.report;
     Ok(Rendered {
         site: RenderedSite::default(),
         warnings: run.warnings,
         pages: run.pages,
         changes,
-        base_url: report.base_url,
-        domain: report.domain,
+        base_url: run.site.base_url,
+        domain: run.site.domain,
         print_pages,
     })
 }
@@ -325,7 +385,8 @@ pub fn check(options: &Options) -> Result<Diagnostics, Error> {
     settle(diags, options.strict)
 }
 
-/// True when `path` looks like a report folder.
+/// True when `path` looks like a report folder (a single report or a series).
 pub fn is_site_root(path: &Path) -> bool {
-    path.join("content").join("report.yaml").is_file()
+    let content = path.join("content");
+    content.join("report.yaml").is_file() || content.join(load::series::SERIES_FILE).is_file()
 }
