@@ -8,6 +8,11 @@ after the rebuild finishes). Prints min / median / p90 in milliseconds.
 
     python3 bench/serve_latency.py --root . --runs 30
     python3 bench/serve_latency.py --root /tmp/bench-12000/nianbao
+    python3 bench/serve_latency.py --root /tmp/series-1200/series \
+        --file content/2024/0100-chapter-99/01-section-0.zh.md
+
+Without --file, the section file in the middle of content/*/ is edited.
+bench/series.py imports `measure` to time an edit in a series.
 """
 import argparse
 import glob
@@ -49,21 +54,23 @@ def wait_reload(sock):
         buf += chunk
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--root", default=".")
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--binary", default="target/release/nianbao")
-    args = parser.parse_args()
-    sections = sorted(glob.glob(os.path.join(args.root, "content", "*", "*.md")))
+def middle_section(root):
+    """The section file in the middle of content/*/ (a chapter's section)."""
+    sections = sorted(glob.glob(os.path.join(root, "content", "*", "*.md")))
     sections = [s for s in sections if not os.path.basename(s).startswith("_index")]
-    target = sections[len(sections) // 2]
+    return sections[len(sections) // 2]
+
+
+def measure(binary, root, target, runs):
+    """Serves `root`, rewrites `target` `runs` times and returns the sorted
+    save-to-reload times in milliseconds. The file is restored afterwards."""
     original = open(target, encoding="utf-8").read()
-    proc, host, port = start_server(args.binary, args.root)
+    proc, host, port = start_server(binary, root)
     samples = []
-    sock = open_events(host, port)
+    sock = None
     try:
-        for run in range(args.runs):
+        sock = open_events(host, port)
+        for run in range(runs):
             started = time.perf_counter()
             with open(target, "w", encoding="utf-8") as f:
                 f.write(original + f"\n\nEdit {run}.\n")
@@ -71,15 +78,33 @@ def main():
             samples.append((time.perf_counter() - started) * 1000)
             time.sleep(0.1)  # let the editor's burst settle, as between real saves
     finally:
-        sock.close()
+        if sock:
+            sock.close()
         with open(target, "w", encoding="utf-8") as f:
             f.write(original)
         proc.terminate()
         proc.wait()
-    samples.sort()
-    p90 = samples[int(len(samples) * 0.9) - 1]
+    return sorted(samples)
+
+
+def summary(samples):
+    """(min, median, p90) of sorted samples."""
+    p90 = samples[max(0, int(len(samples) * 0.9) - 1)]
+    return samples[0], statistics.median(samples), p90
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", default=".")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--binary", default="target/release/nianbao")
+    parser.add_argument("--file", help="the file to edit, relative to --root (default: a section in the middle)")
+    args = parser.parse_args()
+    target = os.path.join(args.root, args.file) if args.file else middle_section(args.root)
+    samples = measure(args.binary, args.root, target, args.runs)
+    low, median, p90 = summary(samples)
     print(f"{args.root}: edited {os.path.relpath(target, args.root)}, {args.runs} runs")
-    print(f"save-to-reload ms: min {samples[0]:.1f}  median {statistics.median(samples):.1f}  p90 {p90:.1f}")
+    print(f"save-to-reload ms: min {low:.1f}  median {median:.1f}  p90 {p90:.1f}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 //! Pure: nothing here touches the disk; the output stage writes.
 
 pub mod charts;
+pub mod data;
 mod links;
 pub mod markdown;
 pub mod sink;

@@ -16,6 +16,7 @@ mod invalid;
 mod links;
 mod model;
 mod new;
+mod open_data;
 mod output_hardening;
 mod pipeline;
 mod print;
