@@ -14,6 +14,7 @@ use crate::links::WrittenLinks;
 use crate::load::series::RawSeriesSite;
 use crate::model::report::Report;
 use crate::model::series::{self, SectionTexts, Series, SeriesPlace, YearMetrics};
+use crate::render::data;
 use crate::render::sink::Sink;
 use crate::render::site::series::{SeriesPages, YearSummary};
 use crate::render::site::{self as site, RenderOptions};
@@ -32,6 +33,8 @@ struct Totals {
     sitemap: Vec<Vec<(String, String)>>,
     print_pages: Vec<site::PrintPage>,
     kept: Vec<Kept>,
+    /// Every year's metrics, for the series' CSV.
+    rows: Vec<(String, Vec<data::MetricRow>)>,
 }
 
 /// [`super::stages`] for a series.
@@ -88,6 +91,8 @@ pub(super) fn stages<S: Sink>(
             sitemap: &totals.sitemap,
         };
         let rendering = site::series::render(&pages, &sink)?;
+        let csv = data::series_csv(&totals.rows, &codes);
+        sink.put("data/metrics.csv", &[&csv])?;
         totals.pages += rendering.pages;
         diags.extend(rendering.diags);
     }
@@ -127,6 +132,7 @@ fn render_year<S: Sink>(
     if lint && !diags.has_errors() {
         crate::lint::check(report, diags);
     }
+    put_year_data(report, sink, totals)?;
     totals.pages += rendering.pages;
     totals.copies.extend(rendering.copies);
     totals.written.extend(rendering.written);
@@ -136,6 +142,23 @@ fn render_year<S: Sink>(
     if options.preview {
         totals.kept.push(Kept { prepared, charts });
     }
+    Ok(())
+}
+
+/// Writes a year's metrics as CSV and JSON, and keeps its rows for the
+/// series' CSV.
+fn put_year_data<S: Sink>(
+    report: &Report,
+    sink: &Scanning<S>,
+    totals: &mut Totals,
+) -> Result<(), Error> {
+    let rows = data::rows(report);
+    let codes: Vec<String> = report.languages.iter().map(|l| l.code.clone()).collect();
+    let csv = data::year_csv(&rows, &codes);
+    let json = data::year_json(&report.year, &rows, &codes);
+    sink.put(&site::data_path(&report.layout, "csv"), &[&csv])?;
+    sink.put(&site::data_path(&report.layout, "json"), &[&json])?;
+    totals.rows.push((report.year.clone(), rows));
     Ok(())
 }
 

@@ -75,17 +75,30 @@ impl RawReport {
     /// Takes what the series sets and this year's report.yaml leaves out:
     /// where a year sets a key, the year's value wins.
     pub fn inherit(&mut self, series: &RawSeries) {
-        self.languages
-            .get_or_insert_with(|| series.languages.clone());
-        fill(&mut self.organization, &series.organization);
-        fill(&mut self.description, &series.description);
-        fill(&mut self.theme, &series.theme);
+        let languages = self
+            .languages
+            .get_or_insert_with(|| series.languages.clone())
+            .clone();
+        // A year with fewer languages takes the series' texts in its own.
+        let text = |t: &Option<RawText>| t.as_ref().map(|t| t.only(&languages));
+        self.organization = self.organization.take().or_else(|| text(&series.organization));
+        self.description = self.description.take().or_else(|| text(&series.description));
+        self.theme = self.theme.take().or_else(|| series.theme.clone());
     }
 }
 
-fn fill<T: Clone>(own: &mut Option<T>, inherited: &Option<T>) {
-    if own.is_none() {
-        own.clone_from(inherited);
+impl RawText {
+    /// The text in `languages` only.
+    fn only(&self, languages: &[String]) -> Self {
+        match self {
+            Self::Same(s) => Self::Same(s.clone()),
+            Self::PerLanguage(map) => Self::PerLanguage(
+                map.iter()
+                    .filter(|(k, _)| languages.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::locate::Positions;
 use crate::load::series::RawSeriesSite;
 use crate::model::lang::{Language, Text};
-use crate::model::metric::{self, Catalog, Chart, ChartData, Metric, Point};
+use crate::model::metric::{self, Catalog, Chart, ChartData, Metric, Point, Unit};
 use crate::model::nav::BaseUrl;
 use crate::model::number::Decimal;
 use crate::model::report::{self, Report};
@@ -202,7 +202,7 @@ pub fn compare(catalog: &mut Catalog, previous: Option<&YearMetrics>, diags: &mu
         let Some(last) = previous.metrics.get(&metric.id) else {
             continue;
         };
-        if metric.unit != last.unit {
+        if !same_unit(&metric.unit, &last.unit) {
             diags.push(unit_mismatch(metric, last, &previous.year));
             continue;
         }
@@ -210,6 +210,19 @@ pub fn compare(catalog: &mut Catalog, previous: Option<&YearMetrics>, diags: &mu
             continue;
         }
         compare_metric(metric, last, &previous.year, diags);
+    }
+}
+
+/// Two years' units of one metric agree: the same unit, or nouns that
+/// are the same in every language both years have (a year may have
+/// fewer languages).
+fn same_unit(a: &Unit, b: &Unit) -> bool {
+    match (a, b) {
+        (Unit::Noun(a), Unit::Noun(b)) => a
+            .iter()
+            .filter_map(|(lang, noun)| Some((noun, b.get(lang)?)))
+            .all(|(x, y)| x.other == y.other),
+        _ => a == b,
     }
 }
 

@@ -315,7 +315,7 @@ impl SeriesPages<'_> {
         let id = &trend.id;
         let view = FigureView {
             dom_id: trend.chart.id.clone(),
-            caption: String::new(),
+            caption: crate::render::html_escape(trend.chart.title.get(lang)),
             svg: drawn.inline,
             note: String::new(),
             table: drawn.table,
