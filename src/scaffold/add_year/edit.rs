@@ -262,7 +262,8 @@ pub(crate) fn without_year(text: &str, year: &str) -> String {
 }
 
 /// A report.yaml split in two for a series: the blocks of `keys` (each
-/// with the comment lines right above it) taken out, and the rest.
+/// with the comment lines right above it, unless they open the file)
+/// taken out, and the rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Split {
     /// What stays in the year's report.yaml.
@@ -297,6 +298,10 @@ pub(crate) fn take_keys(text: &str, keys: &[&str]) -> Result<Split, String> {
         let mut start = i;
         while start > 0 && keep[start - 1] && lines[start - 1].trim_start().starts_with('#') {
             start -= 1;
+        }
+        // A comment block that opens the file is the file's, not the key's.
+        if start == 0 {
+            start = i;
         }
         // Then every deeper line after it, up to the last one with data.
         let mut end = i + 1;
@@ -496,10 +501,13 @@ charts:
 
     #[test]
     fn keys_are_taken_out_with_their_comments() {
-        let text = "# Languages.\nlanguages: [zh, en]\n\nyear: 2021\n\n# Where.\nbase_url: \"/\"\n\norganization:\n  zh: 绿洲\n\n  en: Oasis\ntheme: default\nhighlights: [a]\n";
+        let text = "# Header.\n\n# Languages.\nlanguages: [zh, en]\n\nyear: 2021\n\n# Where.\nbase_url: \"/\"\n\norganization:\n  zh: 绿洲\n\n  en: Oasis\ntheme: default\nhighlights: [a]\n";
         let split = take_keys(text, &["languages", "base_url", "organization", "theme"]).unwrap();
         assert!(!split.rest.rewritten);
-        assert_eq!(split.rest.text, "\nyear: 2021\n\nhighlights: [a]\n");
+        assert_eq!(
+            split.rest.text,
+            "# Header.\n\nyear: 2021\n\nhighlights: [a]\n"
+        );
         let keys: Vec<&str> = split.taken.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["languages", "base_url", "organization", "theme"]);
         assert_eq!(split.taken[0].1, "# Languages.\nlanguages: [zh, en]\n");
