@@ -7,8 +7,8 @@
 //! The new year is written into a hidden sibling folder and renamed into
 //! place, so an interrupted run leaves no half-made year (the next run
 //! removes its leftover). A single-year `content/` is made a series first
-//! with `--convert` (see [`convert`](self)); without it, the conversion is
-//! only described.
+//! with `--convert` (the `convert` submodule, interruption-safe through a
+//! journal); without it, the conversion is only described.
 
 mod convert;
 mod edit;
