@@ -1,6 +1,7 @@
 //! The command line: one module per command, each mapping its arguments to
 //! library calls and printing the outcome. The library itself never prints.
 
+pub(crate) mod add_year;
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod diagnostics;
@@ -36,6 +37,8 @@ pub(crate) enum Command {
     Publish(publish::PublishArgs),
     /// Start a new report in DIR that builds as it is.
     New(new::NewArgs),
+    /// Start the next year of a report series from its latest year, every metric value emptied.
+    AddYear(add_year::AddYearArgs),
 }
 
 impl Command {
@@ -47,6 +50,7 @@ impl Command {
             Command::Serve(args) => serve::run(args),
             Command::Publish(args) => publish::run(args),
             Command::New(args) => new::run(args),
+            Command::AddYear(args) => add_year::run(args),
         }
     }
 }

@@ -22,6 +22,9 @@ pub(crate) struct NewArgs {
     /// The year the report covers [default: last year, as an annual report is written the year after].
     #[arg(long)]
     year: Option<i32>,
+    /// Start a report series: the report goes in content/<YEAR>/, what the years share in content/series.yaml.
+    #[arg(long)]
+    series: bool,
 }
 
 /// Runs `new`.
@@ -31,12 +34,18 @@ pub(crate) fn run(args: NewArgs) -> ExitCode {
         languages: args.languages,
         titles: args.title,
         year: args.year,
+        series: args.series,
     };
     match new_report(&options) {
         Ok(created) => {
             let dir = created.dir.display();
+            let what = if options.series {
+                "a report series whose first year is a report"
+            } else {
+                "a report"
+            };
             eprintln!(
-                "created {dir}: a report in {} with one chapter ({} files)",
+                "created {dir}: {what} in {} with one chapter ({} files)",
                 options.languages.join(", "),
                 created.files.len()
             );

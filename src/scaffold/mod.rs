@@ -1,8 +1,11 @@
 //! `nianbao new`: writes a small report folder in the spec's layout that
 //! builds and passes `check --strict` as it is: report.yaml, a foreword, one
 //! chapter with two sections and a metrics.yaml with a chart, in every
-//! language asked for, with comments and a README that explain each part.
+//! language asked for, with comments and a README that explain each part;
+//! with `--series`, the first year of a report series. [`add_year`](mod@add_year)
+//! starts a series' next year from its latest one.
 
+pub mod add_year;
 mod files;
 mod texts;
 
@@ -15,6 +18,8 @@ use crate::model::lang::is_valid_code;
 use crate::render::theme::default_theme_file;
 use files::{Field, Plan};
 
+pub use add_year::{AddYearOutcome, AddedYear, ConversionPlan, Converted, add_year};
+
 /// What to create.
 #[derive(Debug, Clone)]
 pub struct NewOptions {
@@ -26,6 +31,9 @@ pub struct NewOptions {
     pub titles: Vec<String>,
     /// The year the report covers (default: last year).
     pub year: Option<i32>,
+    /// Start a report series: the report in `content/<year>/`, what the
+    /// years share in `content/series.yaml`.
+    pub series: bool,
 }
 
 /// What `new` wrote.
@@ -50,7 +58,10 @@ pub fn new_report(options: &NewOptions) -> Result<Created, Error> {
         titles: &titles,
         year,
     };
-    let files = contents(&plan);
+    let mut files = contents(&plan);
+    if options.series {
+        files = as_series(files, &plan.year)?;
+    }
     for file in &files {
         write(&options.dir.join(&file.path), &file.text)?;
     }
@@ -192,6 +203,52 @@ fn contents(plan: &Plan<'_>) -> Vec<StarterFile> {
     }
     files
 }
+
+/// The starter report as the first year of a series: `content/` moves into
+/// `content/<year>/`, and series.yaml takes the keys the years share.
+fn as_series(files: Vec<StarterFile>, year: &str) -> Result<Vec<StarterFile>, Error> {
+    let year_dir = Path::new("content").join(year);
+    let mut out = Vec::with_capacity(files.len() + 1);
+    for mut file in files {
+        if file.path == Path::new("content/report.yaml") {
+            let split = add_year::split_report(&file.text).map_err(Error::Usage)?;
+            out.push(StarterFile::new("content/series.yaml", split.series_yaml));
+            file.text = split.report_yaml;
+        }
+        if file.path == Path::new("README.md") {
+            file.text.truncate(file.text.trim_end().len());
+            file.text.push('\n');
+            file.text.push_str(
+                &README_SERIES.replace("{year}", year).replace(
+                    "{next}",
+                    &year
+                        .parse::<i32>()
+                        .map_or_else(|_| "<year>".into(), |y| (y + 1).to_string()),
+                ),
+            );
+        }
+        if let Ok(rest) = file.path.strip_prefix("content") {
+            file.path = year_dir.join(rest);
+        }
+        out.push(file);
+    }
+    Ok(out)
+}
+
+const README_SERIES: &str = "
+## A report series
+
+This report is the first year of a series. `content/series.yaml` holds what
+every year shares: languages, the series title, organisation, base_url,
+theme, and `trends:` (metric ids drawn across the years). Each year is a
+folder laid out as above: this one is `content/{year}/`, whose report.yaml
+may leave out what series.yaml sets.
+
+Start the next year with `nianbao add-year {next}`: the same chapters,
+section texts kept as drafts to rewrite, every metric's value emptied (last
+year's in a comment beside it). `nianbao check` lists the values still to
+fill in and warns about texts still identical to last year's.
+";
 
 /// The default theme has UI strings for a few languages; for any other,
 /// the English ones are written into the report's theme folder to translate

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::common::{nianbao, stderr_of, text_of};
 
-const COMMANDS: &[&str] = &["build", "check", "serve", "publish", "new"];
+const COMMANDS: &[&str] = &["build", "check", "serve", "publish", "new", "add-year"];
 
 /// The `--flags` that `nianbao COMMAND --help` lists.
 fn flags_of(command: &str) -> Vec<String> {

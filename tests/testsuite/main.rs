@@ -5,6 +5,7 @@
 
 mod common;
 
+mod add_year;
 mod architecture;
 mod build;
 mod check;
