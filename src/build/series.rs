@@ -21,7 +21,9 @@ use crate::render::site::{self as site, RenderOptions};
 use crate::render::theme::Theme;
 use crate::{load, model};
 
-use super::{Kept, Options, Prepared, Run, Scanning, SiteFacts, check_report, pdf_paths, read_theme};
+use super::{
+    Kept, Options, Prepared, Run, Scanning, SiteFacts, check_report, pdf_paths, read_theme,
+};
 
 /// What the years rendered so far add up to.
 #[derive(Default)]
@@ -229,7 +231,11 @@ impl Years {
             earlier: self.metrics.clone(),
         };
         let mut report = model::report::build(site, None, Some(place), diags)?;
-        series::compare(&mut report.catalog, self.metrics.last().map(|m| &**m), diags);
+        series::compare(
+            &mut report.catalog,
+            self.metrics.last().map(|m| &**m),
+            diags,
+        );
         check_report(&report, options, diags);
         self.compare_texts(&report, diags);
         self.metrics.push(Arc::new(YearMetrics {

@@ -132,7 +132,7 @@ pub fn discover_in(
         | Refusal::Dangling { .. }
         | Refusal::Special(_)
         | Refusal::Loop),
-    ) = boundary.kind(&content)
+    ) = boundary.kind(content)
     {
         diags.push(refusal.diagnostic(&relative(root, content)));
         return (RawSite::default(), diags);
@@ -159,10 +159,10 @@ pub fn discover_in(
         boundary: &boundary,
         languages: languages.as_deref(),
         diags,
-        parsed: parse_pages(&boundary, &content),
+        parsed: parse_pages(&boundary, content),
         broken_pages: Vec::new(),
     };
-    let mut site = walker.content(&content, report);
+    let mut site = walker.content(content, report);
     site.broken_pages = std::mem::take(&mut walker.broken_pages);
     (site, walker.diags)
 }

@@ -42,7 +42,10 @@ pub struct RawYearFolder {
 
 /// True when the site at `root` is a series (`content/series.yaml` exists).
 pub fn is_series(root: &Path) -> bool {
-    root.join("content").join(SERIES_FILE).symlink_metadata().is_ok()
+    root.join("content")
+        .join(SERIES_FILE)
+        .symlink_metadata()
+        .is_ok()
 }
 
 /// Reads `content/series.yaml` and lists the year folders. Problems are
@@ -110,7 +113,9 @@ fn year_folders(
             Ok(Kind::Dir) => match year_number(&name) {
                 Some(number) => years.push((number, year_folder(root, boundary, &path, name))),
                 None => {
-                    let msg = format!("`{name}` is not a year: a series holds one report folder per year");
+                    let msg = format!(
+                        "`{name}` is not a year: a series holds one report folder per year"
+                    );
                     let hint = "name report folders by their year (content/2021/), or move this folder out of content/";
                     diags.push(Diagnostic::error(rel, 0, 0, msg).with_hint(hint));
                 }

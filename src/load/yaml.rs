@@ -81,8 +81,14 @@ impl RawReport {
             .clone();
         // A year with fewer languages takes the series' texts in its own.
         let text = |t: &Option<RawText>| t.as_ref().map(|t| t.only(&languages));
-        self.organization = self.organization.take().or_else(|| text(&series.organization));
-        self.description = self.description.take().or_else(|| text(&series.description));
+        self.organization = self
+            .organization
+            .take()
+            .or_else(|| text(&series.organization));
+        self.description = self
+            .description
+            .take()
+            .or_else(|| text(&series.description));
         self.theme = self.theme.take().or_else(|| series.theme.clone());
     }
 }

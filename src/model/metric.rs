@@ -123,6 +123,9 @@ impl Metric {
 
     /// The change on last year as an unsigned percentage ("40.1%").
     pub fn format_change(&self, words: &NumberWords) -> Option<String> {
+        if self.unfilled {
+            return Some(format!("[{}?]", self.id));
+        }
         self.change
             .as_ref()
             .map(|c| number::format_percent(&c.abs(), words))
@@ -168,7 +171,8 @@ impl Metric {
         };
         let present = match filter {
             Filter::Number => true,
-            Filter::Change => self.change.is_some(),
+            // A value still to fill in has its change still to come.
+            Filter::Change => self.change.is_some() || self.unfilled,
             Filter::Previous => self.previous.is_some(),
         };
         if present {
@@ -728,7 +732,11 @@ fn chart(raw: &RawChart, entry: &Entry<'_>, origin: Origin, diags: &mut Diagnost
             Some(id) if raw.points.is_empty() => ChartData::Years(id.clone()),
             Some(_) => {
                 let msg = "a line chart takes `points:` or `years:`, not both".to_string();
-                diags.push(entry.error("years", msg).with_hint(expected_fields(raw.kind)));
+                diags.push(
+                    entry
+                        .error("years", msg)
+                        .with_hint(expected_fields(raw.kind)),
+                );
                 ChartData::Points(points(raw))
             }
             None => ChartData::Points(points(raw)),

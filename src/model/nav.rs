@@ -87,7 +87,9 @@ impl Layout {
     /// The folder of the report's own files that are the same in every
     /// language (charts, data, assets): "" or "2020/".
     pub fn files(&self) -> String {
-        self.year.as_ref().map_or(String::new(), |y| format!("{y}/"))
+        self.year
+            .as_ref()
+            .map_or(String::new(), |y| format!("{y}/"))
     }
 
     /// This report's PDF in `lang`: `en/report.pdf`, `en/2020/report.pdf`;

@@ -244,7 +244,8 @@ fn series_keys_only(
     ];
     for (key, _) in set.into_iter().filter(|(_, present)| *present) {
         let (line, col) = positions.key(key, 0);
-        let msg = format!("`{key}` of a year is ignored: the whole series is published at one address");
+        let msg =
+            format!("`{key}` of a year is ignored: the whole series is published at one address");
         let hint = format!("set `{key}` in content/series.yaml");
         diags.push(Diagnostic::warning(file, line, col, msg).with_hint(hint));
     }

@@ -102,7 +102,14 @@ pub fn build(
     let languages = report::languages(Some(&raw.raw.languages), file, &positions, diags)?;
     let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
     let text = |t: &crate::load::yaml::RawText, key: &str, diags: &mut Diagnostics| {
-        metric::text_of(t, &codes, file, positions.key(key, 0), &format!("`{key}`"), diags)
+        metric::text_of(
+            t,
+            &codes,
+            file,
+            positions.key(key, 0),
+            &format!("`{key}`"),
+            diags,
+        )
     };
     let title = text(&raw.raw.title, "title", diags);
     let optional = |t: &Option<crate::load::yaml::RawText>, key: &str, d: &mut Diagnostics| {
@@ -176,7 +183,12 @@ fn years(raw: &RawSeriesSite, codes: &[String], diags: &mut Diagnostics) -> Vec<
 }
 
 /// Checks every trend of `series.yaml` names a metric some year has.
-pub fn check_trends(series: &Series, text: &str, seen: &[Arc<YearMetrics>], diags: &mut Diagnostics) {
+pub fn check_trends(
+    series: &Series,
+    text: &str,
+    seen: &[Arc<YearMetrics>],
+    diags: &mut Diagnostics,
+) {
     let positions = Positions::new(text);
     for (nth, id) in series.trends.iter().enumerate() {
         if seen.iter().any(|y| y.metrics.contains_key(id)) {
@@ -290,7 +302,10 @@ fn change_ratio(value: &Decimal, last: &Decimal) -> Option<f64> {
 /// author would write it.
 fn rounded_change(ratio: f64) -> Decimal {
     let text = format!("{ratio:.3}");
-    let zero = text.trim_start_matches('-').trim_start_matches(['0', '.']).is_empty();
+    let zero = text
+        .trim_start_matches('-')
+        .trim_start_matches(['0', '.'])
+        .is_empty();
     let text = if zero { "0" } else { text.as_str() };
     Decimal::parse(text).unwrap_or_default()
 }
@@ -366,7 +381,10 @@ pub fn line_over_years(template: &Chart, points: Vec<(String, Metric)>) -> (Char
         let id = format!("{}@{year}", metric.id);
         metric.id.clone_from(&id);
         catalog.metrics.insert(id.clone(), metric);
-        drawn.push(Point { x: year, metric: id });
+        drawn.push(Point {
+            x: year,
+            metric: id,
+        });
     }
     let chart = Chart {
         data: ChartData::Points(drawn),

@@ -198,7 +198,9 @@ impl LiveSite {
             Ok(warnings) => {
                 for &(report, _) in &chapters {
                     if let Some(kept) = cache.reports.get(report) {
-                        cache.stale_print.extend(print_pages(report, &kept.prepared));
+                        cache
+                            .stale_print
+                            .extend(print_pages(report, &kept.prepared));
                     }
                 }
                 Some((Update::Partial(files), warnings))

@@ -92,9 +92,12 @@ function nianbaoBinary() {
 
 /** languages and base path, read from report.yaml (the suite's own tiny reader). */
 function reportInfo(root) {
-  const yaml = fs.readFileSync(path.join(root, 'content', 'report.yaml'), 'utf8');
+  // A series keeps what its years share in content/series.yaml.
+  const series = path.join(root, 'content', 'series.yaml');
+  const file = fs.existsSync(series) ? series : path.join(root, 'content', 'report.yaml');
+  const yaml = fs.readFileSync(file, 'utf8');
   const langs = (yaml.match(/^languages:\s*\[([^\]]*)\]/m) || [])[1];
-  if (!langs) throw new Error(`${root}: no languages: [..] line in report.yaml`);
+  if (!langs) throw new Error(`${file}: no languages: [..] line`);
   const languages = langs.split(',').map((s) => s.trim().replace(/^["']|["']$/g, ''));
   const base = (yaml.match(/^base_url:\s*"?([^"\n]*)"?/m) || [])[1] || '/';
   let basePath = base.replace(/^https?:\/\/[^/]+/, '') || '/';
@@ -108,6 +111,7 @@ const SITES = [
   { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
   { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
   { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true },
+  { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true },
 ];
 
 function buildSite(bin, site) {

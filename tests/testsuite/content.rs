@@ -176,7 +176,7 @@ fn every_metric_appears_in_both_languages() {
     let report = nianbao::render_site(&site.options()).unwrap();
     drop(report);
     let (raw, mut diags) = nianbao::load::discover(site.root());
-    let model = nianbao::model::report::build(raw, None, &mut diags).unwrap();
+    let model = nianbao::model::report::build(raw, None, None, &mut diags).unwrap();
     for (lang, prefix) in [("zh", ""), ("en", "en")] {
         let words = nianbao::model::number::NumberWords::for_language(lang);
         let text = site_text(&site, prefix);

@@ -26,5 +26,6 @@ mod publish_hardening;
 mod resources;
 mod safety;
 mod security;
+mod series;
 mod serve;
 mod serve_hardening;

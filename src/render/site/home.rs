@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::lang::Language;
-use crate::model::number::NumberWords;
 use crate::model::metric::Metric;
+use crate::model::number::NumberWords;
 use crate::render::charts;
 use crate::render::view::PageType;
 use crate::render::view::{CardView, HomeView, PageView};
@@ -88,5 +88,4 @@ pub(super) fn card(
         change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
         change_on,
     }
-
 }

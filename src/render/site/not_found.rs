@@ -34,10 +34,7 @@ impl Renderer<'_> {
             .map(|(k, v)| (k.clone(), format!("{base}{v}")))
             .collect();
         for link in &mut site.languages {
-            link.url = format!(
-                "{base}{}",
-                self.report.layout.page(&link.code, None)
-            );
+            link.url = format!("{base}{}", self.report.layout.page(&link.code, None));
         }
         let chapters: Vec<ChapterLink> = self
             .report

@@ -191,7 +191,11 @@ pub fn nav(
                 year: entry.year.clone(),
                 url: nav::link(path, &target),
                 current: current == Some(entry.year.as_str()),
-                other_lang: if has { String::new() } else { tag_of(series, shown) },
+                other_lang: if has {
+                    String::new()
+                } else {
+                    tag_of(series, shown)
+                },
                 other_lang_name: if has {
                     String::new()
                 } else {
@@ -336,7 +340,10 @@ impl SeriesPages<'_> {
         let s = self.series;
         let code = lang.code.as_str();
         let default = s.default_lang();
-        let optional = |t: &Option<Text>| t.as_ref().map_or(String::new(), |t| t.get(code).to_string());
+        let optional = |t: &Option<Text>| {
+            t.as_ref()
+                .map_or(String::new(), |t| t.get(code).to_string())
+        };
         let root = nav::root_prefix(path);
         let latest = self.years.last();
         let print_url = latest.map_or(String::new(), |y| {
@@ -390,7 +397,11 @@ impl SeriesPages<'_> {
             year: year.year.clone(),
             title: year.title.get(shown).to_string(),
             url: nav::link(path, &year.layout.page(shown, None)),
-            other_lang: if other { tag_of(self.series, shown) } else { String::new() },
+            other_lang: if other {
+                tag_of(self.series, shown)
+            } else {
+                String::new()
+            },
             other_lang_name: if other {
                 language_name(self.theme, shown)
             } else {
@@ -415,7 +426,10 @@ impl SeriesPages<'_> {
             .map(|trend| self.trend_figure(trend, code, &path))
             .collect::<Result<Vec<_>, _>>()?;
         let series_view = SeriesHomeView {
-            latest: self.years.last().map(|y| self.year_card(y, code, &path, usize::MAX)),
+            latest: self
+                .years
+                .last()
+                .map(|y| self.year_card(y, code, &path, usize::MAX)),
             years: self
                 .years
                 .iter()
@@ -454,7 +468,11 @@ impl SeriesPages<'_> {
         site.root.clone_from(&base);
         site.home_url.clone_from(&base);
         site.print_url = rebase(&site.print_url);
-        site.assets = site.assets.iter().map(|(k, v)| (k.clone(), rebase(v))).collect();
+        site.assets = site
+            .assets
+            .iter()
+            .map(|(k, v)| (k.clone(), rebase(v)))
+            .collect();
         for link in &mut site.languages {
             link.url = rebase(&link.url);
         }
@@ -480,7 +498,13 @@ impl SeriesPages<'_> {
         Ok(Finished::whole("404.html", text))
     }
 
-    fn template(&self, name: &str, site: &SiteView, page: &PageView, lang: &str) -> Result<String, Diagnostic> {
+    fn template(
+        &self,
+        name: &str,
+        site: &SiteView,
+        page: &PageView,
+        lang: &str,
+    ) -> Result<String, Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", site);
         ctx.insert("page", page);
