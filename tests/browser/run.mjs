@@ -111,7 +111,9 @@ const SITES = [
   { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
   { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
   { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true },
-  { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true },
+  // A series: the languages of each year (2019 is Chinese only).
+  { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true,
+    years: { 2019: ['zh'], 2020: ['zh', 'en'], 2021: ['zh', 'en'] } },
 ];
 
 function buildSite(bin, site) {
@@ -210,6 +212,20 @@ function pageKey(site, rel) {
   return dir;
 }
 
+/** How many languages the switcher of page `rel` lists: a year of a series
+ * may have fewer than the series (and none when it has one). */
+function switcherLanguages(site, rel) {
+  const year = site.years && site.years[pageKey(site, rel).split('/')[0]];
+  if (!year) return site.languages.length;
+  return year.length > 1 ? year.length : 0;
+}
+
+/** Every PDF `build --pdf` writes: per language, and per year in a series. */
+function pdfFiles(site) {
+  if (!site.years) return site.languages.map((lang) => `${lang}/report.pdf`);
+  return Object.entries(site.years).flatMap(([year, langs]) => langs.map((lang) => `${lang}/${year}/report.pdf`));
+}
+
 function langOf(site, rel) {
   const first = rel.split('/')[0];
   return site.languages.slice(1).includes(first) ? first : site.languages[0];
@@ -223,7 +239,9 @@ async function checkPage(ctx, site, rel) {
   const expected = rel === '404.html' ? 404 : 200;
   if (!check(response && (response.status() === expected || (rel === '404.html' && response.status() === 200)), `${where}: HTTP ${response && response.status()}`)) return;
   const isPrint = /(^|\/)print\/index\.html$/.test(rel);
-  const isChapter = !isPrint && rel !== '404.html' && pageKey(site, rel) !== '';
+  // In a series, `2021/` is a year's cover, not a chapter.
+  const isYearHome = Boolean(site.years) && /^\d{4}\/$/.test(pageKey(site, rel));
+  const isChapter = !isPrint && !isYearHome && rel !== '404.html' && pageKey(site, rel) !== '';
 
   // axe-core at desktop width, with every data table open.
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -326,7 +344,8 @@ async function checkPage(ctx, site, rel) {
     const switches = await page.evaluate(() => [...document.querySelectorAll('.language-switcher a')].map((a) => ({
       href: a.href, current: a.getAttribute('aria-current') === 'page', tag: a.getAttribute('hreflang'),
     })));
-    check(switches.length === site.languages.length, `${where}: switcher has ${switches.length} languages, expected ${site.languages.length}`);
+    const expected = switcherLanguages(site, rel);
+    check(switches.length === expected, `${where}: switcher has ${switches.length} languages, expected ${expected}`);
     for (const s of switches) {
       const targetRel = decodeURIComponent(new URL(s.href).pathname).slice(site.basePath.length) + 'index.html';
       if (s.current) {
@@ -371,7 +390,8 @@ async function checkPage(ctx, site, rel) {
   }
   check(print.text > 0, `${where}: nothing printed`);
   await page.emulateMedia({ media: 'screen' });
-  if (isPrint) ctx.printChapters.set(langOf(site, rel), print.chapters);
+  // By the PDF printed from this page: `en/report.pdf`, `en/2021/report.pdf`.
+  if (isPrint) ctx.printChapters.set(`${langOf(site, rel)}/${pageKey(site, rel).replace(/print\/$/, '')}report.pdf`, print.chapters);
 
   // JavaScript off: the same content is there, visible.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -473,17 +493,17 @@ async function main() {
         for (const rel of site.pages) await checkPage(ctx, site, rel);
         if (site.darkMode) await checkDarkMode(browser, site, base, axeSource);
         if (site.pdf) {
-          for (const lang of site.languages) {
-            const file = path.join(site.out, lang, 'report.pdf');
+          for (const rel of pdfFiles(site)) {
+            const file = path.join(site.out, rel);
             const exists = fs.existsSync(file);
-            check(exists, `${site.name}: ${lang}/report.pdf missing after build --pdf`);
+            check(exists, `${site.name}: ${rel} missing after build --pdf`);
             if (!exists) continue;
             const { isPdf, pages } = pdfPages(file);
-            const chapters = ctx.printChapters.get(lang) ?? 0;
-            check(isPdf, `${site.name}: ${lang}/report.pdf does not start with %PDF`);
-            check(chapters > 0 && pages >= chapters + 1, `${site.name}: ${lang}/report.pdf has ${pages} pages for ${chapters} chapters (expected at least ${chapters + 1})`);
+            const chapters = ctx.printChapters.get(rel) ?? 0;
+            check(isPdf, `${site.name}: ${rel} does not start with %PDF`);
+            check(chapters > 0 && pages >= chapters + 1, `${site.name}: ${rel} has ${pages} pages for ${chapters} chapters (expected at least ${chapters + 1})`);
             counts.pdfs += 1;
-            console.log(`   ${lang}/report.pdf: ${pages} pages, ${chapters} chapters`);
+            console.log(`   ${rel}: ${pages} pages, ${chapters} chapters`);
           }
         }
       } finally {
