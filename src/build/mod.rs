@@ -178,9 +178,9 @@ pub struct Run<S> {
 /// without errors, so a broken report never touches the output. Fails
 /// with every diagnostic when there are errors (warnings too, with
 /// `--strict`).
-pub fn run<S: Sink>(
+pub fn run<S: Sink + Send>(
     options: &Options,
-    open: impl FnOnce() -> Result<S, Error>,
+    open: impl FnOnce() -> Result<S, Error> + Send,
 ) -> Result<Run<S>, Error> {
     let (run, diags) = stages(options, open, false)?;
     let warnings = settle(diags, options.strict)?;
@@ -192,7 +192,20 @@ pub fn run<S: Sink>(
 /// [`run`] before `--strict` and the error count decide: the run, when
 /// there was one, and every diagnostic. With `lint`, the checks of
 /// [`crate::lint`] too, once the site rendered without errors.
-fn stages<S: Sink>(
+fn stages<S: Sink + Send>(
+    options: &Options,
+    open: impl FnOnce() -> Result<S, Error> + Send,
+    lint: bool,
+) -> Result<(Option<Run<S>>, Diagnostics), Error> {
+    // On a thread of the pool that renders, not the caller's: with the
+    // system allocator every thread that allocates keeps an arena of its
+    // own, and the caller's would hold a third copy of a year's peak
+    // (a series' peak grew with every year; bench/RESULTS.md).
+    rayon::scope(|_| stages_here(options, open, lint))
+}
+
+/// [`stages`], on the current thread.
+fn stages_here<S: Sink>(
     options: &Options,
     open: impl FnOnce() -> Result<S, Error>,
     lint: bool,
@@ -205,17 +218,18 @@ fn stages<S: Sink>(
     let Some(prepared) = prepared.filter(|_| !diags.has_errors()) else {
         return Ok((None, diags));
     };
-    let sink = Scanning::new(open()?);
+    let sink = Scanning::new(open()?, prepared.report.base_url.clone());
     let (report, theme) = (&prepared.report, &prepared.theme);
     let charts = render::site::render_charts(report, theme);
     let render_options = RenderOptions { pdf: options.pdf };
     let rendering = render::site::render(report, theme, &charts, render_options, &sink)?;
     diags.extend(rendering.diags);
+    let pdfs = pdf_paths(report, options.pdf);
+    sink.add_part(&rendering.copies, &pdfs, rendering.written);
+    let (sink, broken) = sink.check_links();
     // Links are followed only on a site that rendered without errors.
     if !diags.has_errors() {
-        let pdfs = pdf_paths(report, options.pdf);
-        let base_url = &report.base_url;
-        diags.extend(sink.check_links(&rendering.copies, &pdfs, &rendering.written, base_url));
+        diags.extend(broken);
         // After the links, whatever they found: `check` reports everything at once.
         if lint {
             crate::lint::check(report, &mut diags);
@@ -231,7 +245,7 @@ fn stages<S: Sink>(
         site,
         pages: rendering.pages,
         copies: rendering.copies,
-        sink: sink.inner,
+        sink,
         warnings: Diagnostics::new(),
     };
     Ok((Some(run), diags))
@@ -245,38 +259,45 @@ fn pdf_paths(report: &Report, pdf: bool) -> Vec<String> {
 
 /// A sink that scans each page put into it for the link check and notes
 /// every other path, then passes the file on to the sink it wraps. Only
-/// the small per-page summaries are kept, never the pages.
+/// the small per-page summaries are kept, never the pages, and only until
+/// the part of the site they belong to is complete ([`Scanning::add_part`]).
 struct Scanning<S> {
     inner: S,
-    /// The pages put so far.
+    /// The pages put since the last part.
     pages: Mutex<Vec<ScannedPage>>,
-    /// Every other file put so far (charts, assets, sitemap.xml).
+    /// Every other file put since the last part (charts, assets, sitemap.xml).
     others: Mutex<Vec<String>>,
+    /// The link check of the parts complete so far.
+    links: Mutex<links::Checker>,
 }
 
 impl<S> Scanning<S> {
-    fn new(inner: S) -> Self {
+    fn new(inner: S, base_url: BaseUrl) -> Self {
         Self {
             inner,
             pages: Mutex::default(),
             others: Mutex::default(),
+            links: Mutex::new(links::Checker::new(base_url)),
         }
     }
 
-    /// An error for every link that leads nowhere among the files put,
-    /// `copies` (copied from content/ after rendering) and `pdfs`.
-    fn check_links(
-        &self,
-        copies: &[(PathBuf, String)],
-        pdfs: &[String],
-        written: &WrittenLinks,
-        base_url: &BaseUrl,
-    ) -> Diagnostics {
-        let pages = lock(&self.pages);
-        let others = lock(&self.others);
-        let copied = copies.iter().map(|(_, dest)| dest.as_str());
-        let later = others.iter().chain(pdfs).map(String::as_str);
-        links::check_scanned(&pages, copied.chain(later), written, base_url)
+    /// Completes a part of the site (a report, or a year of a series): its
+    /// pages and files put so far, `copies` (copied from content/ after
+    /// rendering) and `pdfs`, with `written`, where its bodies' links are
+    /// written. Its links are checked as far as the site put so far allows.
+    fn add_part(&self, copies: &[(PathBuf, String)], pdfs: &[String], written: WrittenLinks) {
+        let pages = std::mem::take(&mut *lock(&self.pages));
+        let others = std::mem::take(&mut *lock(&self.others));
+        let copied = copies.iter().map(|(_, dest)| dest.clone());
+        let files = others.into_iter().chain(copied).chain(pdfs.iter().cloned());
+        lock(&self.links).add(pages, files, written);
+    }
+
+    /// An error for every link that leads nowhere in the whole site, once
+    /// every part is added.
+    fn check_links(self) -> (S, Diagnostics) {
+        let checker = self.links.into_inner().unwrap_or_else(|p| p.into_inner());
+        (self.inner, checker.finish())
     }
 }
 

@@ -12,12 +12,13 @@ use std::sync::Arc;
 use crate::error::{Diagnostics, Error};
 use crate::links::WrittenLinks;
 use crate::load::series::RawSeriesSite;
+use crate::model::metric::Metric;
 use crate::model::report::Report;
-use crate::model::series::{self, SectionTexts, Series, SeriesPlace, YearMetrics};
+use crate::model::series::{self, LastYear, SectionTexts, Series, SeriesPlace, YearMetrics};
 use crate::render::data;
 use crate::render::sink::Sink;
 use crate::render::site::series::{SeriesPages, YearSummary};
-use crate::render::site::{self as site, RenderOptions};
+use crate::render::site::{self as site, Charts, RenderOptions};
 use crate::render::theme::Theme;
 use crate::{load, model};
 
@@ -30,13 +31,11 @@ use super::{
 struct Totals {
     pages: usize,
     copies: Vec<(std::path::PathBuf, String)>,
-    written: WrittenLinks,
-    pdfs: Vec<String>,
     sitemap: Vec<Vec<(String, String)>>,
     print_pages: Vec<site::PrintPage>,
     kept: Vec<Kept>,
-    /// Every year's metrics, for the series' CSV.
-    rows: Vec<(String, Vec<data::MetricRow>)>,
+    /// The series' CSV so far, a year at a time.
+    csv: Option<data::SeriesCsv>,
 }
 
 /// [`super::stages`] for a series.
@@ -65,42 +64,54 @@ pub(super) fn stages<S: Sink>(
             continue;
         };
         // Rendering once a year has errors would only add follow-on noise.
-        if diags.has_errors() {
-            continue;
+        if !diags.has_errors() {
+            if sink.is_none()
+                && let Some(open) = open.take()
+            {
+                sink = Some(Scanning::new(open()?, series.base_url.clone()));
+            }
+            if let Some(sink) = sink.as_ref() {
+                themes.put_new_files(sink)?;
+                let charts = render_year(options, &prepared, sink, lint, &mut totals, &mut diags)?;
+                if options.preview {
+                    let metrics = prepared.report.catalog.metrics.clone();
+                    years.keep(&prepared.report.year, metrics);
+                    totals.kept.push(Kept { prepared, charts });
+                    continue;
+                }
+            }
         }
-        if sink.is_none()
-            && let Some(open) = open.take()
-        {
-            sink = Some(Scanning::new(open()?));
-        }
-        let Some(sink) = sink.as_ref() else {
-            continue;
-        };
-        render_year(options, prepared, sink, lint, &mut totals, &mut diags)?;
+        let Prepared { mut report, .. } = prepared;
+        years.keep(&report.year, std::mem::take(&mut report.catalog.metrics));
     }
-    series::check_trends(&series, &raw.text, &years.metrics, &mut diags);
+    series::check_trends(&series, &raw.text, &years.trends, &mut diags);
     let Some(sink) = sink.filter(|_| !diags.has_errors()) else {
         return Ok((None, diags));
     };
     let theme = themes.get(options, &series.theme, &codes, &mut diags);
+    themes.put_new_files(&sink)?;
     if let Some(theme) = theme.as_ref() {
         let pages = SeriesPages {
             series: &series,
             years: &years.summaries,
             metrics: &years.metrics,
+            trends: &years.trends,
             theme,
-            other_themes: themes.others(&series.theme),
             sitemap: &totals.sitemap,
         };
         let rendering = site::series::render(&pages, &sink)?;
-        let csv = data::series_csv(&totals.rows, &codes);
-        sink.put("data/metrics.csv", &[&csv])?;
+        let csv = totals
+            .csv
+            .take()
+            .unwrap_or_else(|| data::SeriesCsv::new(&codes));
+        sink.put("data/metrics.csv", &[&csv.finish()])?;
         totals.pages += rendering.pages;
         diags.extend(rendering.diags);
     }
+    sink.add_part(&[], &[], WrittenLinks::new());
+    let (sink, broken) = sink.check_links();
     if !diags.has_errors() {
-        let base_url = &series.base_url;
-        diags.extend(sink.check_links(&totals.copies, &totals.pdfs, &totals.written, base_url));
+        diags.extend(broken);
     }
     let run = Run {
         kept: totals.kept,
@@ -111,21 +122,22 @@ pub(super) fn stages<S: Sink>(
         },
         pages: totals.pages,
         copies: totals.copies,
-        sink: sink.inner,
+        sink,
         warnings: Diagnostics::new(),
     };
     Ok((Some(run), diags))
 }
 
-/// Renders one year into the sink and adds what it wrote to `totals`.
+/// Renders one year into the sink and adds what it wrote to `totals`;
+/// returns its charts.
 fn render_year<S: Sink>(
     options: &Options,
-    prepared: Prepared,
+    prepared: &Prepared,
     sink: &Scanning<S>,
     lint: bool,
     totals: &mut Totals,
     diags: &mut Diagnostics,
-) -> Result<(), Error> {
+) -> Result<Charts, Error> {
     let (report, theme) = (&prepared.report, &prepared.theme);
     let charts = site::render_charts(report, theme);
     let render_options = RenderOptions { pdf: options.pdf };
@@ -135,16 +147,17 @@ fn render_year<S: Sink>(
         crate::lint::check(report, diags);
     }
     put_year_data(report, sink, totals)?;
+    // The year's own links are checked now; only those to later years wait.
+    sink.add_part(
+        &rendering.copies,
+        &pdf_paths(report, options.pdf),
+        rendering.written,
+    );
     totals.pages += rendering.pages;
     totals.copies.extend(rendering.copies);
-    totals.written.extend(rendering.written);
-    totals.pdfs.extend(pdf_paths(report, options.pdf));
     totals.sitemap.extend(site::sitemap::page_paths(report));
     totals.print_pages.extend(site::print_pages(report));
-    if options.preview {
-        totals.kept.push(Kept { prepared, charts });
-    }
-    Ok(())
+    Ok(charts)
 }
 
 /// Writes a year's metrics as CSV and JSON, and keeps its rows for the
@@ -160,13 +173,23 @@ fn put_year_data<S: Sink>(
     let json = data::year_json(&report.year, &rows, &codes);
     sink.put(&site::data_path(&report.layout, "csv"), &[&csv])?;
     sink.put(&site::data_path(&report.layout, "json"), &[&json])?;
-    totals.rows.push((report.year.clone(), rows));
+    let series_codes = report.series.as_ref().map_or(codes.clone(), |p| {
+        p.series.languages.iter().map(|l| l.code.clone()).collect()
+    });
+    let csv = totals
+        .csv
+        .get_or_insert_with(|| data::SeriesCsv::new(&series_codes));
+    csv.add_year(&report.year, &rows);
     Ok(())
 }
 
 /// Each theme the series uses, read and compiled once.
 #[derive(Default)]
-struct Themes(BTreeMap<String, Option<Arc<Theme>>>);
+struct Themes {
+    read: BTreeMap<String, Option<Arc<Theme>>>,
+    /// The themes whose files are in the sink, by name.
+    written: std::collections::BTreeSet<String>,
+}
 
 impl Themes {
     fn get(
@@ -176,16 +199,24 @@ impl Themes {
         codes: &[String],
         diags: &mut Diagnostics,
     ) -> Option<Arc<Theme>> {
-        self.0
+        self.read
             .entry(name.to_string())
             .or_insert_with(|| read_theme(options, name, codes, diags).map(Arc::new))
             .clone()
     }
 
-    /// Every theme read, but `name`.
-    fn others(&self, name: &str) -> Vec<Arc<Theme>> {
-        let others = self.0.iter().filter(|(n, _)| n.as_str() != name);
-        others.filter_map(|(_, t)| t.clone()).collect()
+    /// Puts the files of every theme read since the last call, before the
+    /// pages that use them, so their links resolve as the pages are added.
+    fn put_new_files<S: Sink>(&mut self, sink: &Scanning<S>) -> Result<(), Error> {
+        for (name, theme) in &self.read {
+            let Some(theme) = theme else { continue };
+            if self.written.insert(name.clone()) {
+                for (path, bytes) in site::asset_files(theme) {
+                    sink.put(&path, &[bytes])?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -193,8 +224,12 @@ impl Themes {
 /// them, which is much less than the years themselves.
 struct Years {
     series: Arc<Series>,
-    /// Every year's metrics, oldest first.
+    /// Every year's values, oldest first.
     metrics: Vec<Arc<YearMetrics>>,
+    /// The year before the next, whole, to compare it with.
+    last: Option<LastYear>,
+    /// The newest metric of each id in `trends:` (its label and unit draw it).
+    trends: BTreeMap<String, Metric>,
     /// Every year's cover, for the series home.
     summaries: Vec<YearSummary>,
     /// The section texts of the year before, to warn about text not yet
@@ -207,6 +242,8 @@ impl Years {
         Self {
             series,
             metrics: Vec::new(),
+            last: None,
+            trends: BTreeMap::new(),
             summaries: Vec::new(),
             last_texts: None,
         }
@@ -231,20 +268,27 @@ impl Years {
             earlier: self.metrics.clone(),
         };
         let mut report = model::report::build(site, None, Some(place), diags)?;
-        series::compare(
-            &mut report.catalog,
-            self.metrics.last().map(|m| &**m),
-            diags,
-        );
+        series::compare(&mut report.catalog, self.last.as_ref(), diags);
         check_report(&report, options, diags);
         self.compare_texts(&report, diags);
-        self.metrics.push(Arc::new(YearMetrics {
-            year: report.year.clone(),
-            metrics: report.catalog.metrics.clone(),
-        }));
         self.summaries.push(YearSummary::of(&report));
         let theme = themes.get(options, &report.theme, codes, diags)?;
         Some(Prepared { report, theme })
+    }
+
+    /// Keeps what later years and the series home need of `year`'s
+    /// metrics, once the year is written.
+    fn keep(&mut self, year: &str, metrics: BTreeMap<String, Metric>) {
+        self.metrics.push(Arc::new(YearMetrics::of(year, &metrics)));
+        for id in &self.series.trends {
+            if let Some(m) = metrics.get(id) {
+                self.trends.insert(id.clone(), m.clone());
+            }
+        }
+        self.last = Some(LastYear {
+            year: year.to_string(),
+            metrics,
+        });
     }
 
     /// Warns about each section whose text is the same as last year's.

@@ -13,10 +13,10 @@
 //! ([`Written`]) is reported at that file, line and column; any other (a
 //! template's) at the generated page.
 
+mod checker;
 mod report;
 mod resolve;
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 use crate::error::Diagnostics;
 use crate::model::nav::BaseUrl;
-use resolve::SiteIndex;
 
+pub use checker::Checker;
 pub use report::BrokenLink;
 
 /// Where a link of a generated page is written: a link, image or raw-HTML
@@ -77,15 +77,6 @@ pub fn check<'a>(
     written: &WrittenLinks,
     base: &BaseUrl,
 ) -> Diagnostics {
-    report::diagnostics(broken(files, base), written)
-}
-
-/// Every link of the site that does not resolve under `base`, page by
-/// page in path order.
-pub fn broken<'a>(
-    files: impl IntoIterator<Item = SiteFile<'a>>,
-    base: &BaseUrl,
-) -> Vec<BrokenLink> {
     let files: Vec<SiteFile<'a>> = files.into_iter().collect();
     let pages: Vec<ScannedPage> = files
         .par_iter()
@@ -97,44 +88,24 @@ pub fn broken<'a>(
         .iter()
         .filter(|(path, bytes)| bytes.is_none() || !is_html(path))
         .map(|(path, _)| *path);
-    broken_scanned(&pages, others, base)
+    check_scanned(&pages, others, written, base)
 }
 
 /// [`check`] on pages scanned as they were written ([`scan_page`]), so the
 /// site never has to be held whole: `other_files` are the site's files
 /// that are not scanned pages (charts, assets, copies, the PDFs of
-/// `build --pdf`), which links may lead to.
+/// `build --pdf`), which links may lead to. ([`Checker`] does it part by
+/// part.)
 pub fn check_scanned<'a>(
     pages: &'a [ScannedPage],
     other_files: impl IntoIterator<Item = &'a str>,
     written: &WrittenLinks,
     base: &BaseUrl,
 ) -> Diagnostics {
-    report::diagnostics(broken_scanned(pages, other_files, base), written)
-}
-
-/// Every link of the scanned pages that does not resolve under `base`,
-/// page by page in path order.
-fn broken_scanned<'a>(
-    pages: &'a [ScannedPage],
-    other_files: impl IntoIterator<Item = &'a str>,
-    base: &BaseUrl,
-) -> Vec<BrokenLink> {
-    let mut pages: Vec<&ScannedPage> = pages.iter().collect();
-    pages.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let page_paths = pages.iter().map(|p| p.path.as_str());
-    let index = SiteIndex {
-        base,
-        files: page_paths.chain(other_files).collect(),
-        anchors: pages
-            .iter()
-            .map(|p| (p.path.as_str(), &p.anchors))
-            .collect(),
-    };
-    pages
-        .par_iter()
-        .flat_map_iter(|page| page.broken(&index))
-        .collect()
+    let mut checker = Checker::new(base.clone());
+    let files = other_files.into_iter().map(str::to_string);
+    checker.add(pages.to_vec(), files, written.clone());
+    checker.finish()
 }
 
 /// True for the files the check scans as pages.
@@ -167,23 +138,26 @@ pub struct ScannedPage {
     pub anchors: Anchors,
 }
 
-/// A page's anchors (`id`, `<a name>`), kept as 64-bit hashes: a report
-/// of 12,000 sections holds every id of every page until the whole site
-/// is known, and a hash is a fraction of a string's size. Two ids sharing
-/// a hash (about one chance in 10^7 with a million ids) would only let a
-/// broken fragment pass, never fail a good one.
+/// A page's anchors (`id`, `<a name>`), kept as sorted 64-bit hashes: a
+/// report of 12,000 sections (or a series of many years) holds every id of
+/// every page until the whole site is known, and a hash is a fraction of a
+/// string's size. Two ids sharing a hash (about one chance in 10^7 with a
+/// million ids) would only let a broken fragment pass, never fail a good one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Anchors(HashSet<u64>);
+pub struct Anchors(Vec<u64>);
 
 impl Anchors {
-    /// Adds an anchor.
-    pub fn insert(&mut self, id: &str) {
-        self.0.insert(hash(id));
+    /// The anchors whose ids have the hashes `hashes`.
+    fn of_hashes(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.shrink_to_fit();
+        Self(hashes)
     }
 
     /// True when the page has an element with this id.
     pub fn contains(&self, id: &str) -> bool {
-        self.0.contains(&hash(id))
+        self.0.binary_search(&hash(id)).is_ok()
     }
 }
 
@@ -205,11 +179,10 @@ pub fn scan_page(path: &str, parts: &[&[u8]]) -> ScannedPage {
         ..ScannedPage::default()
     };
     let mut at = Position::START;
+    let mut ids: Vec<u64> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let scan = crate::html::scan_bytes(part);
-        for anchor in &scan.anchors {
-            page.anchors.insert(anchor);
-        }
+        ids.extend(scan.anchors.iter().map(|a| hash(a)));
         let mut cursor = Cursor {
             bytes: part,
             done: 0,
@@ -230,6 +203,7 @@ pub fn scan_page(path: &str, parts: &[&[u8]]) -> ScannedPage {
         }
         at = cursor.at;
     }
+    page.anchors = Anchors::of_hashes(ids);
     // Most links of a report page are to its own headings and notes:
     // resolved here, they are not held until the whole site is known.
     let anchors = &page.anchors;
@@ -279,26 +253,6 @@ impl Cursor<'_> {
 /// Characters in UTF-8 bytes: every byte that does not continue one.
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
-}
-
-impl ScannedPage {
-    /// The page's links that do not resolve, in document order.
-    fn broken(&self, index: &SiteIndex<'_>) -> Vec<BrokenLink> {
-        self.links
-            .iter()
-            .filter_map(|link| {
-                let reason = index.check(&self.path, &link.value).err()?;
-                Some(BrokenLink {
-                    page: self.path.clone(),
-                    line: link.line,
-                    col: link.col,
-                    attr: link.attr.to_string(),
-                    href: link.value.clone(),
-                    reason,
-                })
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,18 @@ pub struct BrokenLink {
 }
 
 impl BrokenLink {
+    /// The scanned `link` of `page`, broken for `reason`.
+    pub(super) fn of(page: &str, link: super::ScannedLink, reason: String) -> Self {
+        Self {
+            page: page.to_string(),
+            line: link.line,
+            col: link.col,
+            attr: link.attr.to_string(),
+            href: link.value,
+            reason,
+        }
+    }
+
     /// An error at the link's position in the generated page, for a link
     /// not written in a Markdown body: the page is all there is to point at.
     pub fn diagnostic(&self) -> Diagnostic {

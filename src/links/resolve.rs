@@ -9,13 +9,14 @@ use std::collections::{HashMap, HashSet};
 use super::Anchors;
 use crate::model::nav::BaseUrl;
 
-/// The files and anchors of the site, and where it is served.
-pub(super) struct SiteIndex<'a> {
-    pub base: &'a BaseUrl,
+/// The files and anchors of the site known so far, and where it is served.
+#[derive(Debug)]
+pub(super) struct SiteIndex {
+    pub base: BaseUrl,
     /// Every file below the site root.
-    pub files: HashSet<&'a str>,
+    pub files: HashSet<String>,
     /// The ids of each HTML page.
-    pub anchors: HashMap<&'a str, &'a Anchors>,
+    pub anchors: HashMap<String, Anchors>,
 }
 
 /// True when `href` is `#fragment` naming an element of the page that
@@ -35,27 +36,91 @@ struct Target {
     fragment: Option<String>,
 }
 
-impl SiteIndex<'_> {
-    /// `Ok` when `href` on `page` leads to a file of the site (and to an
-    /// element of it), or out of the site; else why it does not.
-    pub(super) fn check(&self, page: &str, href: &str) -> Result<(), String> {
+/// What became of a link checked against the site known so far.
+#[derive(Debug, Clone)]
+pub(super) enum Verdict {
+    /// It leads to a file of the site (and to an element of it), or out
+    /// of the site.
+    Leads,
+    /// It is broken, whatever else the site will have: why.
+    Broken(String),
+    /// It leads to a file the site does not have (yet): the file's path
+    /// below the site root (without `index.html`, as [`file_keys`] names
+    /// an added file), and why it is broken if it never comes.
+    Missing {
+        /// The path the link leads to.
+        target: String,
+        /// Why it is broken, if that file never comes.
+        why: String,
+    },
+}
+
+/// What the verdict on `href` on `page` depends on besides the site, as
+/// (folder, rest of the URL): links with the same key lead to the same
+/// place. A relative link's `../` steps are taken from the page's folder
+/// (`../../2019/` on `2024/relief/` is (``, `2019/`), the same for every
+/// page two levels down); a link to the page itself (`#id`, `?q`) and any
+/// link of the 404 page (served at any depth) depend on the page.
+pub(super) fn scope<'a>(page: &'a str, href: &'a str) -> (&'a str, &'a str) {
+    let on_page = href.is_empty() || href.starts_with(['#', '?']);
+    if on_page || page == "404.html" {
+        return (page, href);
+    }
+    let mut dir = page_dir(page);
+    let mut rest = href.strip_prefix("./").unwrap_or(href);
+    while let Some(after) = rest.strip_prefix("../") {
+        let Some(parent) = parent_dir(dir) else {
+            break;
+        };
+        (dir, rest) = (parent, after);
+    }
+    (dir, rest)
+}
+
+/// "a/b/" → "a/"; "a/" → ""; "" → None.
+fn parent_dir(dir: &str) -> Option<&str> {
+    let inner = dir.strip_suffix('/')?;
+    Some(inner.rfind('/').map_or("", |i| &dir[..=i]))
+}
+
+/// The paths a link may name the file at `path` by: the path itself and,
+/// for a folder's `index.html`, the folder (`en/relief/index.html` →
+/// `en/relief`; `index.html` → ``).
+pub(super) fn file_keys(path: &str) -> impl Iterator<Item = &str> {
+    let folder = path
+        .strip_suffix("index.html")
+        .map(|dir| dir.trim_end_matches('/'));
+    std::iter::once(path).chain(folder)
+}
+
+impl SiteIndex {
+    /// Where `href` on `page` leads among the files known so far.
+    pub(super) fn verdict(&self, page: &str, href: &str) -> Verdict {
         if let Some(ids) = self.anchors.get(page)
             && on_page(href, ids)
         {
-            return Ok(());
+            return Verdict::Leads;
         }
-        let Some(target) = self.resolve(page, href)? else {
-            return Ok(());
+        let target = match self.resolve(page, href) {
+            Ok(Some(target)) => target,
+            Ok(None) => return Verdict::Leads,
+            Err(why) => return Verdict::Broken(why),
         };
-        let file = self.file_of(&target)?;
+        let file = match self.file_of(&target) {
+            Ok(file) => file,
+            Err(why) => {
+                let target = target.path.trim_end_matches('/').to_string();
+                return Verdict::Missing { target, why };
+            }
+        };
         match target.fragment.as_deref() {
-            None | Some("") => Ok(()),
-            Some(f) if f.eq_ignore_ascii_case("top") => Ok(()),
+            None | Some("") => Verdict::Leads,
+            Some(f) if f.eq_ignore_ascii_case("top") => Verdict::Leads,
             Some(f) => match self.anchors.get(file) {
                 Some(ids) if !ids.contains(f) => {
-                    Err(format!("{file} has no element with id=\"{f}\""))
+                    Verdict::Broken(format!("{file} has no element with id=\"{f}\""))
                 }
-                _ => Ok(()),
+                _ => Verdict::Leads,
             },
         }
     }
@@ -163,7 +228,7 @@ impl SiteIndex<'_> {
         };
         candidates
             .iter()
-            .find_map(|c| self.files.get(c.as_str()).copied())
+            .find_map(|c| self.files.get(c.as_str()).map(String::as_str))
             .ok_or_else(|| {
                 let slash = if target.dir && !target.path.is_empty() {
                     "/"

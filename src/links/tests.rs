@@ -260,3 +260,81 @@ fn scanned_pages_are_checked_like_a_site_in_memory() {
     assert_eq!(text(&from_scans), text(&in_memory));
     assert_eq!(from_scans.error_count(), 2, "{:?}", text(&from_scans));
 }
+
+/// Scans `pages` (path, HTML) for [`Checker::add`].
+fn scans(pages: &[(&str, &str)]) -> Vec<ScannedPage> {
+    pages
+        .iter()
+        .map(|(path, html)| scan_page(path, &[html.as_bytes()]))
+        .collect()
+}
+
+#[test]
+fn a_link_to_a_part_added_later_waits_for_it() {
+    let base = BaseUrl::parse("/").unwrap();
+    let mut checker = Checker::new(base);
+    // 2019's page links to 2020 (added later) and to a year that never comes.
+    let first = [(
+        "2019/index.html",
+        r#"<a href="../2020/#top">next</a><a href="../2018/">never</a><a href="../2020/#gone">x</a>"#,
+    )];
+    checker.add(scans(&first), Vec::new(), WrittenLinks::new());
+    let second = [(
+        "2020/index.html",
+        r#"<h1 id="top">2020</h1><a href="../2019/">back</a>"#,
+    )];
+    checker.add(scans(&second), Vec::new(), WrittenLinks::new());
+    let diags = checker.finish();
+    let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(diags.error_count(), 2, "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("../2018/") && t.contains("does not have")),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|t| t.contains("id=\"gone\"")), "{text:?}");
+}
+
+#[test]
+fn part_by_part_finds_what_the_whole_site_at_once_finds() {
+    let pages = [
+        (
+            "index.html",
+            r#"<a href="2020/">2020</a><a href="nope/">x</a>"#,
+        ),
+        (
+            "2020/index.html",
+            r#"<a href="../#y">y</a><a href="../2021/">z</a>"#,
+        ),
+    ];
+    let base = BaseUrl::parse("/").unwrap();
+    let whole = check_scanned(&scans(&pages), [], &WrittenLinks::new(), &base);
+    let mut checker = Checker::new(base);
+    for page in &pages {
+        checker.add(scans(&[*page]), Vec::new(), WrittenLinks::new());
+    }
+    let parts = checker.finish();
+    let text = |d: &crate::error::Diagnostics| d.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    let (mut a, mut b) = (text(&whole), text(&parts));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(whole.error_count(), 3, "{a:?}");
+}
+
+#[test]
+fn links_with_one_target_share_a_scope() {
+    use super::resolve::scope;
+    assert_eq!(
+        scope("2024/relief/index.html", "../../2019/"),
+        ("", "2019/")
+    );
+    assert_eq!(
+        scope("en/2024/relief/index.html", "../../2019/"),
+        ("en/", "2019/")
+    );
+    assert_eq!(scope("2024/index.html", "./relief/"), ("2024/", "relief/"));
+    assert_eq!(scope("a/index.html", "#x"), ("a/index.html", "#x"));
+    assert_eq!(scope("404.html", "x/"), ("404.html", "x/"));
+    assert_eq!(scope("index.html", "../../x"), ("", "../../x"));
+}

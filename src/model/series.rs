@@ -8,13 +8,15 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::locate::Positions;
 use crate::load::series::RawSeriesSite;
 use crate::model::lang::{Language, Text};
 use crate::model::metric::{self, Catalog, Chart, ChartData, Metric, Point, Unit};
 use crate::model::nav::BaseUrl;
-use crate::model::number::Decimal;
+use crate::model::number::{Approx, Decimal};
 use crate::model::report::{self, Report};
 
 /// What every year of a series shares, and the list of years.
@@ -76,14 +78,67 @@ pub struct SeriesPlace {
     pub year: String,
     /// The series.
     pub series: Arc<Series>,
-    /// The metrics of every earlier year, oldest first (for line charts
+    /// The values of every earlier year, oldest first (for line charts
     /// across the years, which never show a later year).
     pub earlier: Vec<Arc<YearMetrics>>,
 }
 
-/// The metrics of one year, kept while later years are built.
+/// The values of one year's metrics, kept while later years are built
+/// for line charts across the years: a value, not the whole metric (its
+/// unit and words are the later year's, the same measure).
 #[derive(Debug, Clone)]
 pub struct YearMetrics {
+    /// The year.
+    pub year: String,
+    /// Its filled-in values by metric id.
+    pub values: BTreeMap<String, PastValue>,
+}
+
+/// A metric's value in an earlier year.
+#[derive(Debug, Clone)]
+pub struct PastValue {
+    /// The value.
+    pub value: Decimal,
+    /// Its approximation word.
+    pub approx: Option<Approx>,
+}
+
+impl YearMetrics {
+    /// The values of `year`'s `metrics` that have one.
+    pub fn of(year: &str, metrics: &BTreeMap<String, Metric>) -> Self {
+        let filled = metrics.iter().filter(|(_, m)| !m.unfilled);
+        let values = filled.map(|(id, m)| {
+            let value = PastValue {
+                value: m.value.clone(),
+                approx: m.approx,
+            };
+            (id.clone(), value)
+        });
+        Self {
+            year: year.to_string(),
+            values: values.collect(),
+        }
+    }
+}
+
+impl PastValue {
+    /// `like` (a later year's metric of the same id) with this value.
+    pub fn as_metric(&self, like: &Metric) -> Metric {
+        Metric {
+            value: self.value.clone(),
+            approx: self.approx,
+            previous: None,
+            change: None,
+            previous_year: None,
+            unfilled: false,
+            ..like.clone()
+        }
+    }
+}
+
+/// The year before, whole: the metrics a year is compared with.
+#[derive(Debug, Clone)]
+pub struct LastYear {
     /// The year.
     pub year: String,
     /// Its metrics by id.
@@ -186,12 +241,12 @@ fn years(raw: &RawSeriesSite, codes: &[String], diags: &mut Diagnostics) -> Vec<
 pub fn check_trends(
     series: &Series,
     text: &str,
-    seen: &[Arc<YearMetrics>],
+    seen: &BTreeMap<String, Metric>,
     diags: &mut Diagnostics,
 ) {
     let positions = Positions::new(text);
     for (nth, id) in series.trends.iter().enumerate() {
-        if seen.iter().any(|y| y.metrics.contains_key(id)) {
+        if seen.contains_key(id) {
             continue;
         }
         let (line, col) = positions
@@ -206,7 +261,7 @@ pub fn check_trends(
 /// is the same measure, so its unit must agree, and `previous` and
 /// `change` are computed from last year's value. A value the author wrote
 /// that disagrees with the data is a warning; the data is shown.
-pub fn compare(catalog: &mut Catalog, previous: Option<&YearMetrics>, diags: &mut Diagnostics) {
+pub fn compare(catalog: &mut Catalog, previous: Option<&LastYear>, diags: &mut Diagnostics) {
     let Some(previous) = previous else {
         return;
     };
@@ -353,8 +408,8 @@ pub fn years_chart(chart: &Chart, report: &Report) -> Option<(Chart, Catalog)> {
         Some(place) => {
             let earlier = place.earlier.iter().filter(|y| y.year != report.year);
             for year in earlier {
-                if let Some(m) = year.metrics.get(id).filter(|m| !m.unfilled) {
-                    points.push((year.year.clone(), m.clone()));
+                if let Some(past) = year.values.get(id) {
+                    points.push((year.year.clone(), past.as_metric(current)));
                 }
             }
         }
@@ -393,24 +448,33 @@ pub fn line_over_years(template: &Chart, points: Vec<(String, Metric)>) -> (Char
     (chart, catalog)
 }
 
-/// The text of every section page of a year, by (chapter slug, section
-/// slug, language): a hash of its body and its file.
-pub type SectionTexts = HashMap<(String, String, String), (u64, PathBuf)>;
+/// The text of every section page of a year, by a hash of (chapter slug,
+/// section slug, language): a hash of its body, and its file.
+pub type SectionTexts = HashMap<u64, (u64, PathBuf)>;
 
 /// Every section page's text of `report`, hashed.
 pub fn section_texts(report: &Report) -> SectionTexts {
-    let mut texts = SectionTexts::new();
-    for chapter in &report.chapters {
-        for section in &chapter.sections {
-            for (lang, page) in &section.pages.0 {
-                let mut hasher = DefaultHasher::new();
-                page.body().trim().hash(&mut hasher);
-                let key = (chapter.slug.clone(), section.slug.clone(), lang.clone());
-                texts.insert(key, (hasher.finish(), page.file.clone()));
-            }
-        }
-    }
-    texts
+    // Hashing every text is a pass over the year's prose: in parallel.
+    report
+        .chapters
+        .par_iter()
+        .flat_map_iter(|chapter| {
+            chapter.sections.iter().flat_map(move |section| {
+                section.pages.0.iter().map(move |(lang, page)| {
+                    let key = hash_of((&chapter.slug, &section.slug, lang));
+                    let text = hash_of(page.body().trim());
+                    (key, (text, page.file.clone()))
+                })
+            })
+        })
+        .collect()
+}
+
+/// A hash that is the same in every run (std's SipHash with fixed keys).
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A warning for each section whose text is still the one of `year` (a

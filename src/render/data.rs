@@ -11,7 +11,8 @@
 //!
 //! Pure: the functions return bytes; writing them is the output stage's work.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -93,20 +94,24 @@ impl MetricRow {
 /// outside every chapter, then chapter by chapter in chapter order; within
 /// a file in the order written (line, then column). Deterministic.
 pub fn rows(report: &Report) -> Vec<MetricRow> {
+    // A metrics file is at the top of its chapter's folder.
+    let chapters: HashMap<&Path, (usize, &str)> = report
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.dir.as_path(), (i + 1, c.slug.as_str())))
+        .collect();
     let mut placed: Vec<(usize, &Metric, &str)> = report
         .catalog
         .metrics
         .values()
         .map(|m| {
-            let chapter = report
-                .chapters
-                .iter()
-                .enumerate()
-                .find(|(_, c)| m.origin.file.starts_with(&c.dir));
-            match chapter {
-                Some((i, c)) => (i + 1, m, c.slug.as_str()),
-                None => (0, m, ""),
-            }
+            let folder = m.origin.file.parent();
+            let (position, slug) = folder
+                .and_then(|f| chapters.get(f))
+                .copied()
+                .unwrap_or((0, ""));
+            (position, m, slug)
         })
         .collect();
     fn written_at(m: &Metric) -> (&std::path::Path, usize, usize, &str) {
@@ -137,21 +142,50 @@ pub fn year_csv(rows: &[MetricRow], languages: &[String]) -> Vec<u8> {
 /// `/data/metrics.csv` of a series: as [`year_csv`] with a first `year`
 /// column, one line per year and metric, years in the order given.
 pub fn series_csv(years: &[(String, Vec<MetricRow>)], languages: &[String]) -> Vec<u8> {
-    let mut out = BOM.to_vec();
-    let head = header(languages);
-    record(
-        &mut out,
-        std::iter::once("year").chain(head.iter().map(String::as_str)),
-    );
+    let mut csv = SeriesCsv::new(languages);
     for (year, rows) in years {
+        csv.add_year(year, rows);
+    }
+    csv.finish()
+}
+
+/// The series' CSV written a year at a time ([`series_csv`]): a build
+/// holds its text, not every year's rows.
+#[derive(Debug, Clone)]
+pub struct SeriesCsv {
+    bytes: Vec<u8>,
+    languages: Vec<String>,
+}
+
+impl SeriesCsv {
+    /// The BOM and the header, with label and unit columns for `languages`.
+    pub fn new(languages: &[String]) -> Self {
+        let mut bytes = BOM.to_vec();
+        let head = header(languages);
+        record(
+            &mut bytes,
+            std::iter::once("year").chain(head.iter().map(String::as_str)),
+        );
+        Self {
+            bytes,
+            languages: languages.to_vec(),
+        }
+    }
+
+    /// Adds a year's rows.
+    pub fn add_year(&mut self, year: &str, rows: &[MetricRow]) {
         for row in rows {
             record(
-                &mut out,
-                std::iter::once(year.as_str()).chain(fields(row, languages)),
+                &mut self.bytes,
+                std::iter::once(year).chain(fields(row, &self.languages)),
             );
         }
     }
-    out
+
+    /// The file's bytes.
+    pub fn finish(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
 fn header(languages: &[String]) -> Vec<String> {

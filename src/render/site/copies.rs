@@ -24,16 +24,17 @@ pub(super) fn asset_paths(theme: &Theme) -> BTreeMap<String, String> {
         .collect()
 }
 
-impl Renderer<'_> {
-    /// The theme's static files: (path below the output folder, bytes).
-    pub(super) fn asset_files(&self) -> Vec<(String, &[u8])> {
-        self.theme
-            .static_files
-            .iter()
-            .filter_map(|(name, bytes)| Some((self.assets.get(name)?.clone(), bytes.as_slice())))
-            .collect()
-    }
+/// A theme's static files: (fingerprinted path below the output folder, bytes).
+pub fn asset_files(theme: &Theme) -> Vec<(String, &[u8])> {
+    let paths = asset_paths(theme);
+    theme
+        .static_files
+        .iter()
+        .filter_map(|(name, bytes)| Some((paths.get(name)?.clone(), bytes.as_slice())))
+        .collect()
+}
 
+impl Renderer<'_> {
     /// Files copied as they are: content/assets/ and each chapter's files
     /// (next to the chapter page in every language). A file that would
     /// replace a generated one is an error naming both, not a silent swap.

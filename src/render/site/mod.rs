@@ -40,6 +40,7 @@ use crate::render::theme::{I18n, Theme};
 use crate::render::view::ChapterLink;
 
 pub use crate::load::discover::PRINT_SLUG;
+pub use copies::asset_files;
 
 /// The rendered site held in memory: files to write and files to copy from
 /// the content folder (for `check`, `publish` and tests; `build` writes
@@ -140,7 +141,7 @@ pub fn render(
     // writes them once.
     let whole_site = report.series.is_none();
     if whole_site {
-        for (path, bytes) in renderer.asset_files() {
+        for (path, bytes) in copies::asset_files(theme) {
             done.put(sink, path, bytes)?;
         }
     }

@@ -77,12 +77,12 @@ pub struct SeriesPages<'a> {
     pub series: &'a Series,
     /// Every year, oldest first.
     pub years: &'a [YearSummary],
-    /// Every year's metrics, oldest first.
+    /// Every year's values, oldest first.
     pub metrics: &'a [Arc<YearMetrics>],
-    /// The series' theme.
+    /// The newest metric of each trend id (its label and unit draw it).
+    pub trends: &'a BTreeMap<String, Metric>,
+    /// The series' theme (its files are written with the years').
     pub theme: &'a Theme,
-    /// Every other theme the years use (their files are written too).
-    pub other_themes: Vec<Arc<Theme>>,
     /// Every page of every year, for the sitemap.
     pub sitemap: &'a [Vec<(String, String)>],
 }
@@ -96,17 +96,10 @@ pub struct SeriesRendering {
     pub diags: Diagnostics,
 }
 
-/// Renders the series' own pages and files into `sink`.
+/// Renders the series' own pages and files into `sink` (the themes'
+/// files are written before the years, [`super::asset_files`]).
 pub fn render(pages: &SeriesPages<'_>, sink: &dyn Sink) -> Result<SeriesRendering, Error> {
     let mut done = SeriesRendering::default();
-    let themes = std::iter::once(pages.theme).chain(pages.other_themes.iter().map(|t| &**t));
-    for theme in themes {
-        for (name, bytes) in &theme.static_files {
-            if let Some(path) = copies::asset_paths(theme).get(name) {
-                sink.put(path, &[bytes])?;
-            }
-        }
-    }
     let trends = pages.trend_charts();
     for lang in &pages.series.languages {
         for trend in &trends {
@@ -260,15 +253,13 @@ impl SeriesPages<'_> {
             .trends
             .iter()
             .filter_map(|id| {
+                let newest = self.trends.get(id)?;
                 let points: Vec<(String, Metric)> = self
                     .metrics
                     .iter()
-                    .filter_map(|y| {
-                        let m = y.metrics.get(id).filter(|m| !m.unfilled)?;
-                        Some((y.year.clone(), m.clone()))
-                    })
+                    .filter_map(|y| Some((y.year.clone(), y.values.get(id)?.as_metric(newest))))
                     .collect();
-                let label = points.last()?.1.label.clone();
+                let label = newest.label.clone();
                 let template = Chart {
                     id: format!("trend-{id}"),
                     kind: crate::load::yaml::ChartKind::Line,
