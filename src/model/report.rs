@@ -130,7 +130,8 @@ pub fn build(
     let (file, text, report) = raw.report?;
     // report.yaml is indexed once; a long `highlights:` list is located in it.
     let positions = Positions::new(&text);
-    let languages = languages(report.languages.as_ref(), &file, &positions, diags);
+    let languages = languages(report.languages.as_ref(), &file, &positions, diags)
+        .map(|l| in_series(l, place.as_ref(), &file, &positions, diags));
     let year = year(&report, place.as_ref(), &file, &positions, diags);
     let title = required(report.title.as_ref(), "title", &file, diags);
     let (languages, year, raw_title) = (languages?, year?, title?);
@@ -189,6 +190,40 @@ pub fn build(
         layout,
         series: place,
     })
+}
+
+/// A year's languages that its series has; another one is an error (its
+/// pages would have no home, no switcher, no series page) and is left out.
+fn in_series(
+    languages: Vec<Language>,
+    place: Option<&SeriesPlace>,
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Language> {
+    let Some(series) = place.map(|p| &p.series) else {
+        return languages;
+    };
+    let (kept, others): (Vec<Language>, Vec<Language>) = languages
+        .into_iter()
+        .partition(|l| series.languages.contains(l));
+    let codes: Vec<&str> = series.languages.iter().map(|l| l.code.as_str()).collect();
+    for other in others {
+        let (line, col) = positions
+            .value(&other.code, 0)
+            .unwrap_or_else(|| positions.key("languages", 0));
+        let msg = format!(
+            "language `{}` of this year is not a language of the series ({})",
+            other.code,
+            codes.join(", ")
+        );
+        let hint = format!(
+            "add `{}` to `languages:` in content/series.yaml",
+            other.code
+        );
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
+    }
+    kept
 }
 
 /// A key report.yaml must have, reported as missing at its top.

@@ -188,7 +188,7 @@ pub fn build(
         || "default".to_string(),
         |t| report::theme_name(t, file, &positions, diags),
     );
-    let years = years(raw, &codes, diags);
+    let years = years(raw, &codes);
     if years.is_empty() {
         let msg = "this series has no year: add a report folder named by its year";
         let hint = "for example content/2020/report.yaml (`nianbao add-year` starts the next one)";
@@ -209,29 +209,16 @@ pub fn build(
     })
 }
 
-/// The years with their languages; a language a year names that the
-/// series does not have is an error (its pages would have no home).
-fn years(raw: &RawSeriesSite, codes: &[String], diags: &mut Diagnostics) -> Vec<YearEntry> {
+/// The years with their languages: the series' languages the year names
+/// (another one is an error of the year's report.yaml, [`report::build`]).
+fn years(raw: &RawSeriesSite, codes: &[String]) -> Vec<YearEntry> {
     raw.years
         .iter()
         .map(|y| {
-            let languages = match &y.languages {
-                None => codes.to_vec(),
-                Some(own) => {
-                    for code in own.iter().filter(|c| !codes.contains(c)) {
-                        let msg = format!(
-                            "language `{code}` of this year is not a language of the series ({})",
-                            codes.join(", ")
-                        );
-                        let hint = format!("add `{code}` to `languages:` in content/series.yaml");
-                        diags.push(Diagnostic::error(&y.report_file, 0, 0, msg).with_hint(hint));
-                    }
-                    own.iter().filter(|c| codes.contains(c)).cloned().collect()
-                }
-            };
+            let own = y.languages.as_deref().unwrap_or(codes);
             YearEntry {
                 year: y.year.clone(),
-                languages,
+                languages: own.iter().filter(|c| codes.contains(c)).cloned().collect(),
             }
         })
         .collect()

@@ -25,9 +25,9 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// The base site, built once, copied with its output for each case.
-fn built_base() -> Site {
-    let base = Site::fixture("bilingual");
+/// The base site (a fixture), built once, copied with its output for each case.
+fn built_base(fixture: &str) -> Site {
+    let base = Site::fixture(fixture);
     let out = base.run(&["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     base
@@ -55,25 +55,43 @@ fn the_corpus_covers_at_least_25_mistakes() {
 /// snapshot `snapshots/testsuite__invalid__each_mistake@<case>.snap`.
 #[test]
 fn each_mistake() {
-    let base = built_base();
+    let base = built_base("bilingual");
     insta::glob!("../fixtures", "invalid/*", |case| {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let site = tempfile::tempdir().unwrap();
-        copy_dir(base.root(), site.path());
-        apply(case, site.path());
-        let output = site.path().join("output");
-        let before = snapshot_dir(&output);
-        let build = crate::common::nianbao(site.path(), &["build"]);
-        let err = stderr_of(&build);
-        assert_eq!(build.status.code(), Some(1), "{name}: build:\n{err}");
-        assert!(!err.contains("panicked"), "{name}:\n{err}");
-        assert!(
-            before == snapshot_dir(&output),
-            "{name}: the previous output changed"
-        );
-        let check = crate::common::nianbao(site.path(), &["check"]);
-        let err = stderr_of(&check);
-        assert_eq!(check.status.code(), Some(1), "{name}: check:\n{err}");
-        insta::assert_snapshot!(err);
+        insta::assert_snapshot!(mistake(&base, case));
     });
+}
+
+/// The same for a report series: `tests/fixtures/invalid-series/` holds
+/// mistakes laid over the `series` fixture (snapshots
+/// `testsuite__invalid__each_series_mistake@<case>.snap`).
+#[test]
+fn each_series_mistake() {
+    let base = built_base("series");
+    insta::glob!("../fixtures", "invalid-series/*", |case| {
+        insta::assert_snapshot!(mistake(&base, case));
+    });
+}
+
+/// Lays `case` over a copy of `base` (built): `build` exits 1 without a
+/// panic and leaves the previous output byte-identical; returns what
+/// `check` says (which exits 1 too).
+fn mistake(base: &Site, case: &Path) -> String {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(base.root(), site.path());
+    apply(case, site.path());
+    let output = site.path().join("output");
+    let before = snapshot_dir(&output);
+    let build = crate::common::nianbao(site.path(), &["build"]);
+    let err = stderr_of(&build);
+    assert_eq!(build.status.code(), Some(1), "{name}: build:\n{err}");
+    assert!(!err.contains("panicked"), "{name}:\n{err}");
+    assert!(
+        before == snapshot_dir(&output),
+        "{name}: the previous output changed"
+    );
+    let check = crate::common::nianbao(site.path(), &["check"]);
+    let err = stderr_of(&check);
+    assert_eq!(check.status.code(), Some(1), "{name}: check:\n{err}");
+    err
 }

@@ -3,9 +3,34 @@
 use crate::error::Diagnostic;
 use crate::model::lang::Language;
 use crate::render::view::ChapterLink;
-use crate::render::view::PageType;
+use crate::render::view::{PageType, SiteView};
 
-use super::{Finished, PRINT_SLUG, PageKind, Renderer};
+use super::{Finished, PageKind, Renderer};
+
+/// The site view of a page at the site root, with every link starting at
+/// the base path instead: the 404 page is served at any depth.
+pub(super) fn from_base_path(site: &mut SiteView, base: &str) {
+    let rebase = |url: &str| format!("{base}{}", url.trim_start_matches("./"));
+    site.root = base.to_string();
+    site.home_url = rebase(&site.home_url);
+    site.print_url = rebase(&site.print_url);
+    if !site.pdf_url.is_empty() {
+        site.pdf_url = rebase(&site.pdf_url);
+    }
+    for url in site.assets.values_mut() {
+        *url = rebase(url);
+    }
+    for link in &mut site.languages {
+        link.url = rebase(&link.url);
+    }
+    if let Some(series) = site.series.as_mut() {
+        series.home_url = rebase(&series.home_url);
+        series.current = false;
+        for year in &mut series.years {
+            year.url = rebase(&year.url);
+        }
+    }
+}
 
 impl Renderer<'_> {
     /// The 404 page, in the first language.
@@ -19,23 +44,7 @@ impl Renderer<'_> {
         // The 404 page is served at any depth, so its links start at the base path.
         let mut site = self.site_view(&lang, "", PageKind::Home);
         let base = self.report.base_url.path.clone();
-        site.root = base.clone();
-        site.home_url = base.clone();
-        site.print_url = format!(
-            "{base}{}",
-            self.report.layout.page(&lang.code, Some(PRINT_SLUG))
-        );
-        if !site.pdf_url.is_empty() {
-            site.pdf_url = format!("{base}{}", self.report.layout.pdf(&lang.code));
-        }
-        site.assets = self
-            .assets
-            .iter()
-            .map(|(k, v)| (k.clone(), format!("{base}{v}")))
-            .collect();
-        for link in &mut site.languages {
-            link.url = format!("{base}{}", self.report.layout.page(&link.code, None));
-        }
+        from_base_path(&mut site, &base);
         let chapters: Vec<ChapterLink> = self
             .report
             .chapters

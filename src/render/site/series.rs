@@ -454,26 +454,7 @@ impl SeriesPages<'_> {
             .cloned()
             .unwrap_or_else(|| Language::new("en"));
         let mut site = self.site_view(&lang, "");
-        let base = self.series.base_url.path.clone();
-        let rebase = |url: &str| format!("{base}{}", url.trim_start_matches("./"));
-        site.root.clone_from(&base);
-        site.home_url.clone_from(&base);
-        site.print_url = rebase(&site.print_url);
-        site.assets = site
-            .assets
-            .iter()
-            .map(|(k, v)| (k.clone(), rebase(v)))
-            .collect();
-        for link in &mut site.languages {
-            link.url = rebase(&link.url);
-        }
-        if let Some(series) = site.series.as_mut() {
-            series.home_url.clone_from(&base);
-            series.current = false;
-            for year in &mut series.years {
-                year.url = rebase(&year.url);
-            }
-        }
+        super::not_found::from_base_path(&mut site, &self.series.base_url.path);
         let page = PageView {
             kind: PageType::NotFound,
             title: self.t(&lang.code, "not_found_title"),
