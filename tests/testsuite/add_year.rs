@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copy_dir, nianbao, snapshot_dir, stderr_of};
+use crate::common::{copy_dir, nianbao, snapshot_dir, stderr_of, text_of};
 
 const SERIES_YAML: &str = "\
 languages: [zh, en]
@@ -307,6 +307,24 @@ fn convert_makes_a_series_and_adds_the_year() {
     assert!(
         read(root, "content/2022/01-relief/metrics.yaml").contains("value:  # 2021: 253620000")
     );
+    // The converted year reads as the report did, now at /2021/.
+    std::fs::remove_dir_all(root.join("content/2022")).unwrap();
+    let build = nianbao(root, &["build"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr_of(&build));
+    let single = single_year();
+    let built = nianbao(single.path(), &["build"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr_of(&built));
+    for (before, after) in [
+        ("relief/index.html", "2021/relief/index.html"),
+        ("en/outreach/index.html", "en/2021/outreach/index.html"),
+    ] {
+        let main = |html: String| {
+            text_of(&html[html.find("<main").unwrap()..html.find("</main>").unwrap()])
+        };
+        let old = main(read(single.path(), &format!("output/{before}")));
+        let new = main(read(root, &format!("output/{after}")));
+        assert_eq!(old, new, "{after}");
+    }
 }
 
 #[test]
@@ -382,6 +400,9 @@ fn new_series_starts_a_series_with_one_year() {
     assert!(root.join("content/2024/_index.zh.md").exists());
     assert!(!root.join("content/report.yaml").exists());
     assert!(read(&root, "README.md").contains("nianbao add-year 2025"));
+    // It builds as it is, warnings and all.
+    let check = nianbao(&root, &["check", "--strict"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr_of(&check));
     // The next year follows.
     let out = nianbao(&root, &["add-year", "2025"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
@@ -391,6 +412,10 @@ fn new_series_starts_a_series_with_one_year() {
         "{metrics}"
     );
     assert!(!metrics.contains("previous:"), "{metrics}");
+    // Until its values are filled in, the build lists each, and stops.
+    let build = nianbao(&root, &["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(stderr_of(&build).contains("has no value yet"));
 }
 
 #[test]
