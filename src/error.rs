@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A suggestion from `check`; never fails a build, even `--strict`.
+    Note,
     /// The build can go on; `--strict` turns it into an error.
     Warning,
     /// The build fails.
@@ -72,6 +74,19 @@ impl Diagnostic {
         }
     }
 
+    /// A note at a position: a suggestion that fails nothing.
+    pub fn note(
+        file: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(file, line, col, message)
+        }
+    }
+
     /// Adds a hint on how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -106,6 +121,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{kind}: {}", self.file.display())?;
         if self.line > 0 {
@@ -152,9 +168,20 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Number of notes: suggestions that fail nothing.
+    pub fn note_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .count()
+    }
+
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// All problems.
@@ -169,7 +196,11 @@ impl Diagnostics {
 
     /// Turns every warning into an error (`--strict`).
     pub fn make_strict(&mut self) {
-        for d in &mut self.0 {
+        for d in self
+            .0
+            .iter_mut()
+            .filter(|d| d.severity == Severity::Warning)
+        {
             d.severity = Severity::Error;
         }
     }

@@ -50,8 +50,12 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                     diags.warning_count()
                 );
             } else {
+                let notes = match diags.note_count() {
+                    0 => String::new(),
+                    n => format!(", {n} note(s)"),
+                };
                 eprintln!(
-                    "check passed: 0 errors, {} warning(s)",
+                    "check passed: 0 errors, {} warning(s){notes}",
                     diags.warning_count()
                 );
             }

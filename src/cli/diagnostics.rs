@@ -101,6 +101,7 @@ impl<'a> Sources<'a> {
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
+            Severity::Note => Level::Note,
         };
         let notes = d.hint.iter().map(|h| format!("hint: {h}")).collect();
         let located = (d.line > 0)

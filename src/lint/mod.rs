@@ -1,8 +1,9 @@
 //! CHECK: what `nianbao check` looks for beyond what `build` needs:
-//! stale translations, images without alt text and figures typed into
-//! prose. (Links that lead nowhere are errors of every build: see
+//! stale translations, images without alt text, figures typed into prose
+//! and money written two ways in one paragraph. (Links that lead nowhere are errors of every build: see
 //! [`crate::links`].)
 
+pub mod money;
 pub mod prose;
 pub mod translations;
 
@@ -14,6 +15,7 @@ use crate::model::Report;
 /// Runs every check on a report.
 pub fn check(report: &Report, diags: &mut Diagnostics) {
     translations::check(report, diags);
+    money::check(report, diags);
     let metrics = prose::MetricValues::new(&report.catalog);
     let pages: Vec<_> = report.pages().collect();
     let found: Vec<Diagnostics> = pages

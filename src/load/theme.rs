@@ -49,6 +49,10 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/robots.txt",
     "i18n/zh.yaml",
     "i18n/en.yaml",
+    "i18n/fr.yaml",
+    "i18n/de.yaml",
+    "i18n/es.yaml",
+    "i18n/ja.yaml",
     "static/style.css",
 ];
 

@@ -69,6 +69,13 @@ pub struct RawReport {
     /// Metric ids shown as cover cards.
     #[serde(default)]
     pub highlights: Vec<String>,
+    /// How currencies are written: `code`, `symbol` or `name`, for every
+    /// language or per language.
+    #[serde(default)]
+    pub money: Option<RawMoney>,
+    /// Decimals of the compact unit money is rounded to in prose.
+    #[serde(default)]
+    pub precision: Option<u8>,
 }
 
 impl RawReport {
@@ -90,6 +97,8 @@ impl RawReport {
             .take()
             .or_else(|| text(&series.description));
         self.theme = self.theme.take().or_else(|| series.theme.clone());
+        self.money = self.money.take().or_else(|| series.money.clone());
+        self.precision = self.precision.or(series.precision);
     }
 }
 
@@ -137,6 +146,21 @@ pub struct RawSeries {
     /// Metric ids drawn across the years on the series home.
     #[serde(default)]
     pub trends: Vec<String>,
+    /// How currencies are written, inherited by every year.
+    #[serde(default)]
+    pub money: Option<RawMoney>,
+    /// Money rounding in prose, inherited by every year.
+    #[serde(default)]
+    pub precision: Option<u8>,
+}
+
+/// `money:` as written: one style for every language, or one per language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawMoney {
+    /// `money: symbol`.
+    Same(Money),
+    /// `money: { en: symbol, fr: name }`.
+    PerLanguage(BTreeMap<String, Money>),
 }
 
 /// A `metrics.yaml` file as written.
@@ -168,9 +192,13 @@ pub struct RawMetric {
     /// over / nearly.
     #[serde(default)]
     pub approx: Option<Approx>,
-    /// Change on last year as a ratio.
+    /// Change on last year as a ratio (a difference of ratios with
+    /// `change_kind: points`).
     #[serde(default)]
     pub change: Option<serde_yaml::Number>,
+    /// Whether `change` is relative (the default) or in percentage points.
+    #[serde(default)]
+    pub change_kind: Option<ChangeKind>,
     /// Last year's value.
     #[serde(default)]
     pub previous: Option<serde_yaml::Number>,
@@ -196,6 +224,53 @@ pub enum Style {
     Million,
     /// In billions.
     Billion,
+}
+
+impl<'de> Deserialize<'de> for RawMoney {
+    // By hand rather than untagged, so a wrong style is named where it is
+    // written ("unknown variant `dollars`, expected one of `code`…").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Styles;
+        impl<'de> serde::de::Visitor<'de> for Styles {
+            type Value = RawMoney;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("code, symbol or name, or a map from language to one of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, style: &str) -> Result<RawMoney, E> {
+                use serde::de::IntoDeserializer;
+                Money::deserialize(style.into_deserializer()).map(RawMoney::Same)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawMoney, A::Error> {
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                BTreeMap::deserialize(map).map(RawMoney::PerLanguage)
+            }
+        }
+        deserializer.deserialize_any(Styles)
+    }
+}
+
+/// How a currency is written beside its amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Money {
+    /// The ISO 4217 code: "USD 14.23 million", "14,23 millions USD".
+    #[default]
+    Code,
+    /// The CLDR symbol: "US$14.23 million".
+    Symbol,
+    /// The CLDR name: "1423万美元", "14.23 million US dollars".
+    Name,
+}
+
+/// What a metric's `change` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A ratio of last year's value: 0.124 for +12.4%.
+    #[default]
+    Relative,
+    /// A difference of two percentages: 0.021 for +2.1 percentage points.
+    Points,
 }
 
 /// An approximation the source states: 余/多 or 近.
@@ -601,7 +676,7 @@ mod tests {
         assert_eq!(
             err.hint.as_deref(),
             Some(
-                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights"
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, money, precision"
             )
         );
         let err =

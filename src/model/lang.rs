@@ -45,6 +45,25 @@ impl Text {
     }
 }
 
+/// True for characters between which Chinese and Japanese put no space:
+/// ideographs, kana and full-width punctuation. Korean uses spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // radicals
+        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation 。、「」
+        | '\u{3040}'..='\u{30FF}' // kana
+        | '\u{3100}'..='\u{312F}' // bopomofo
+        | '\u{31C0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}' // extension A
+        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}' // full-width forms ，：（）
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3134F}'
+        | '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

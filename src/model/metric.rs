@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics, closest};
 use crate::load::discover::MetricsSource;
 use crate::load::locate::Positions;
+pub use crate::load::yaml::ChangeKind;
 use crate::load::yaml::{self, ChartKind, RawChart, RawMetric, RawSeriesItem, RawText};
 use crate::model::lang::Text;
 use crate::model::number::{
-    self, Approx, Decimal, Noun, NumberWords, Parts, Quantity, Style, UnitWords,
+    self, Approx, Decimal, Noun, Numbers, Parts, PluralForms, PluralWords, Quantity, Style,
+    UnitWords,
 };
 
 /// Where an item is defined, for messages.
@@ -27,8 +29,8 @@ pub struct Origin {
 /// A metric's unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
-    /// Chinese yuan.
-    Cny,
+    /// Money, by its lower-case ISO 4217 code (`cny`, `usd`).
+    Currency(String),
     /// A ratio shown as a percentage.
     Percent,
     /// Millilitres.
@@ -55,8 +57,11 @@ pub struct Metric {
     pub unit: Unit,
     /// 余 / 近.
     pub approx: Option<Approx>,
-    /// Change on last year as a ratio.
+    /// Change on last year: a ratio, or a difference of ratios when
+    /// [`Metric::change_kind`] is points.
     pub change: Option<Decimal>,
+    /// Whether `change` is relative or in percentage points.
+    pub change_kind: ChangeKind,
     /// Last year's value.
     pub previous: Option<Decimal>,
     /// The year `previous` and `change` compare with, when the series'
@@ -73,7 +78,7 @@ pub struct Metric {
 impl Metric {
     fn quantity<'a>(&'a self, value: &'a Decimal, lang: &str) -> Quantity<'a> {
         let unit = match &self.unit {
-            Unit::Cny => UnitWords::Cny,
+            Unit::Currency(code) => UnitWords::Currency(code),
             Unit::Percent => UnitWords::Percent,
             Unit::Ml => UnitWords::Ml,
             Unit::M2 => UnitWords::M2,
@@ -92,7 +97,7 @@ impl Metric {
 
     /// The value in `lang`, split for display; a visible placeholder
     /// naming the metric while it has no value.
-    pub fn parts(&self, lang: &str, words: &NumberWords) -> Parts {
+    pub fn parts(&self, lang: &str, words: &Numbers) -> Parts {
         if self.unfilled {
             return Parts {
                 before: String::new(),
@@ -103,13 +108,19 @@ impl Metric {
         number::format_parts(&self.quantity(&self.value, lang), words)
     }
 
+    /// True when the value is written in a compact unit in `lang`
+    /// ("253.62 million", "25362万") rather than with every digit.
+    pub fn is_compact(&self, lang: &str, words: &Numbers) -> bool {
+        number::is_compact(&self.quantity(&self.value, lang), words)
+    }
+
     /// The value in `lang` as one string: "25362万元", "CNY 253.62 million".
-    pub fn format(&self, lang: &str, words: &NumberWords) -> String {
+    pub fn format(&self, lang: &str, words: &Numbers) -> String {
         self.parts(lang, words).joined()
     }
 
     /// The number without its unit ("25362万", "253.62 million").
-    pub fn format_number(&self, lang: &str, words: &NumberWords) -> String {
+    pub fn format_number(&self, lang: &str, words: &Numbers) -> String {
         if self.unit == Unit::Percent || self.unfilled {
             return self.format(lang, words);
         }
@@ -121,18 +132,32 @@ impl Metric {
         )
     }
 
-    /// The change on last year as an unsigned percentage ("40.1%").
-    pub fn format_change(&self, words: &NumberWords) -> Option<String> {
+    /// The change on last year, unsigned: a percentage ("40.1%") or
+    /// percentage points ("2.1 percentage points").
+    pub fn format_change(&self, words: &Numbers) -> Option<String> {
         if self.unfilled {
             return Some(format!("[{}?]", self.id));
         }
-        self.change
-            .as_ref()
-            .map(|c| number::format_percent(&c.abs(), words))
+        self.change.as_ref().map(|c| self.unsigned_change(c, words))
+    }
+
+    fn unsigned_change(&self, change: &Decimal, words: &Numbers) -> String {
+        match self.change_kind {
+            ChangeKind::Relative => number::format_percent(&change.abs(), words),
+            ChangeKind::Points => number::format_points(change, words),
+        }
+    }
+
+    /// The change on last year with its sign: "+40.1%", "−2.1 percentage
+    /// points".
+    pub fn format_signed_change(&self, words: &Numbers) -> Option<String> {
+        let change = self.change.as_ref()?;
+        let sign = if change.is_negative() { "−" } else { "+" };
+        Some(format!("{sign}{}", self.unsigned_change(change, words)))
     }
 
     /// Last year's value, formatted like the value.
-    pub fn format_previous(&self, lang: &str, words: &NumberWords) -> Option<String> {
+    pub fn format_previous(&self, lang: &str, words: &Numbers) -> Option<String> {
         let previous = self.previous.as_ref()?;
         let mut q = self.quantity(previous, lang);
         q.approx = None;
@@ -145,7 +170,7 @@ impl Metric {
         &self,
         filter: Option<Filter>,
         lang: &str,
-        words: &NumberWords,
+        words: &Numbers,
     ) -> Option<String> {
         match filter {
             None => Some(self.format(lang, words)),
@@ -193,7 +218,7 @@ impl Metric {
     }
 
     /// The exact value with every digit, for data tables ("253,620,000 元").
-    pub fn format_exact(&self, lang: &str, words: &NumberWords) -> String {
+    pub fn format_exact(&self, lang: &str, words: &Numbers) -> String {
         if self.unfilled {
             return self.format(lang, words);
         }
@@ -253,10 +278,7 @@ pub struct ReferenceError {
     pub hint: String,
 }
 
-static EMPTY_NOUN: Noun = Noun {
-    one: String::new(),
-    other: String::new(),
-};
+static EMPTY_NOUN: Noun = PluralWords::One(String::new());
 
 /// A metric placed in a chart, with the label the chart uses.
 #[derive(Debug, Clone)]
@@ -588,6 +610,16 @@ fn metric(
         .as_ref()
         .and_then(|p| decimal(p, file, at("previous"), diags));
     let unit = unit(&raw.unit, entry.languages, file, at("unit"), diags)?;
+    let change_kind = raw.change_kind.unwrap_or_default();
+    if change_kind == ChangeKind::Points && unit != Unit::Percent {
+        let msg = format!(
+            "`change_kind: points` on metric `{}`, which is not a percentage",
+            raw.id
+        );
+        let hint =
+            "percentage points compare two percentages; remove `change_kind` for a relative change";
+        diags.push(entry.error("change_kind", msg).with_hint(hint));
+    }
     for lang in raw.display.keys().filter(|l| !entry.languages.contains(l)) {
         let msg = format!("`display` names `{lang}`, which is not a language of this report");
         diags.push(entry.error("display", msg));
@@ -600,6 +632,7 @@ fn metric(
         unit,
         approx: raw.approx,
         change,
+        change_kind,
         previous,
         display: raw.display.clone(),
         note,
@@ -626,8 +659,7 @@ fn decimal(
     parsed
 }
 
-const UNIT_HINT: &str =
-    "use cny, percent, ml, m2, or a noun per language such as { zh: 人, en: people }";
+const UNIT_HINT: &str = "use percent, ml, m2, a currency's ISO 4217 code in lower case (cny, usd, eur…), or a noun per language such as { zh: 人, en: people }";
 
 fn unit(
     raw: &serde_yaml::Value,
@@ -638,15 +670,17 @@ fn unit(
 ) -> Option<Unit> {
     let unit = match raw {
         serde_yaml::Value::String(s) => match s.as_str() {
-            "cny" => Ok(Unit::Cny),
             "percent" => Ok(Unit::Percent),
             "ml" => Ok(Unit::Ml),
             "m2" => Ok(Unit::M2),
+            code if number::is_currency(code) => Ok(Unit::Currency(code.to_string())),
             other => Err(format!("unknown unit `{other}`")),
         },
         serde_yaml::Value::Mapping(map) => nouns(map).map(|nouns| {
             // Every language needs its noun, like any text.
-            let words = nouns.iter().map(|(k, v)| (k.clone(), v.other.clone()));
+            let words = nouns
+                .iter()
+                .map(|(k, v)| (k.clone(), v.get(OTHER).to_string()));
             let raw_text = RawText::PerLanguage(words.collect());
             text_of(&raw_text, languages, file, at, "unit", diags);
             Unit::Noun(nouns)
@@ -663,16 +697,12 @@ fn nouns(map: &serde_yaml::Mapping) -> Result<BTreeMap<String, Noun>, String> {
     for (key, value) in map {
         let lang = key.as_str().ok_or("unit keys must be language codes")?;
         let noun = match value {
-            serde_yaml::Value::String(word) => Noun {
-                one: word.clone(),
-                other: word.clone(),
-            },
-            serde_yaml::Value::Mapping(_) => serde_yaml::from_value::<NounForms>(value.clone())
-                .map(|f| Noun {
-                    one: f.one,
-                    other: f.other,
-                })
-                .map_err(|e| format!("unit for `{lang}`: {e}; expected {{ one: …, other: … }}"))?,
+            serde_yaml::Value::String(word) => PluralWords::One(word.clone()),
+            serde_yaml::Value::Mapping(_) => serde_yaml::from_value::<PluralForms>(value.clone())
+                .map(PluralWords::Forms)
+                .map_err(|e| {
+                    format!("unit for `{lang}`: {e}; expected {{ one: …, other: … }} (CLDR plural forms: zero, one, two, few, many, other)")
+                })?,
             _ => return Err(format!("unit for `{lang}` must be a word")),
         };
         nouns.insert(lang.to_string(), noun);
@@ -680,12 +710,7 @@ fn nouns(map: &serde_yaml::Mapping) -> Result<BTreeMap<String, Noun>, String> {
     Ok(nouns)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NounForms {
-    one: String,
-    other: String,
-}
+const OTHER: icu_plurals::PluralCategory = icu_plurals::PluralCategory::Other;
 
 /// Where one metric or chart entry of a metrics file is read: keys repeat
 /// from entry to entry, so each is looked up from the entry's first line.
@@ -1040,13 +1065,16 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         let m = &c.metrics["v"];
-        assert_eq!(m.format("zh", &NumberWords::chinese()), "22959人");
-        assert_eq!(m.format("en", &NumberWords::western()), "22,959 volunteers");
+        assert_eq!(m.format("zh", &number::test_numbers("zh")), "22959人");
         assert_eq!(
-            m.format_change(&NumberWords::western()).as_deref(),
+            m.format("en", &number::test_numbers("en")),
+            "22,959 volunteers"
+        );
+        assert_eq!(
+            m.format_change(&number::test_numbers("en")).as_deref(),
             Some("40.1%")
         );
-        assert_eq!(m.format_number("en", &NumberWords::western()), "22,959");
+        assert_eq!(m.format_number("en", &number::test_numbers("en")), "22,959");
     }
 
     #[test]
@@ -1156,7 +1184,7 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         let (v, w) = (&c.metrics["v"], &c.metrics["w"]);
-        let zh = NumberWords::chinese();
+        let zh = number::test_numbers("zh");
         let previous = v.filter("previous").unwrap();
         assert_eq!(previous, Filter::Previous);
         // Last year's value is stated exactly: no 余 / over.
@@ -1230,8 +1258,9 @@ mod tests {
         let Some(Unit::Noun(nouns)) = ok else {
             panic!("not a noun unit");
         };
+        use icu_plurals::PluralCategory::{One, Other};
         assert_eq!(
-            (nouns["en"].one.as_str(), nouns["zh"].other.as_str()),
+            (nouns["en"].get(One), nouns["zh"].get(Other)),
             ("person", "人")
         );
         let (none, msgs) = unit("{ zh: 人, en: [people] }");

@@ -15,11 +15,20 @@ impl Report {
     /// Every page of the report: home, chapter indexes and sections, in
     /// every language.
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.pages_by_language().map(|(_, page)| page)
+    }
+
+    /// Every page of the report with its language code.
+    pub fn pages_by_language(&self) -> impl Iterator<Item = (&str, &Page)> {
         let chapters = self.chapters.iter().flat_map(|chapter| {
-            let sections = chapter.sections.iter().flat_map(|s| s.pages.0.values());
-            chapter.index.0.values().chain(sections)
+            let sections = chapter.sections.iter().flat_map(|s| s.pages.0.iter());
+            chapter.index.0.iter().chain(sections)
         });
-        self.home.0.values().chain(chapters)
+        self.home
+            .0
+            .iter()
+            .chain(chapters)
+            .map(|(lang, page)| (lang.as_str(), page))
     }
 }
 

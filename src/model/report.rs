@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::{Localized, Page, RawChapter, RawSite};
 use crate::load::locate::Positions;
-use crate::load::yaml::{RawReport, RawText, RawYear};
+use crate::load::yaml::{Money, RawMoney, RawReport, RawText, RawYear};
 use crate::model::lang::{Language, Text, is_valid_code};
 use crate::model::metric::{self, Catalog};
 use crate::model::nav::{BaseUrl, Layout};
@@ -97,6 +97,10 @@ pub struct Report {
     pub theme: String,
     /// Metric ids for the cover cards.
     pub highlights: Vec<String>,
+    /// How each language writes money, where the report says (`money:`).
+    pub money: BTreeMap<String, Money>,
+    /// Decimals of the compact unit money is rounded to in prose.
+    pub precision: Option<u8>,
     /// Home page (foreword).
     pub home: Pages,
     /// Chapters in order.
@@ -156,6 +160,7 @@ pub fn build(
             (base_url, domain)
         }
     };
+    let money = money(report.money.as_ref(), &codes, &file, &positions, diags);
     let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
     check_highlights(&report.highlights, &catalog, &file, &positions, diags);
     let home = Pages(raw.home);
@@ -183,6 +188,8 @@ pub fn build(
         domain,
         theme,
         highlights: report.highlights,
+        money,
+        precision: report.precision,
         home,
         chapters,
         catalog,
@@ -190,6 +197,29 @@ pub fn build(
         layout,
         series: place,
     })
+}
+
+/// `money:` per language: one style for all, or a map whose keys must be
+/// languages of the report.
+fn money(
+    raw: Option<&RawMoney>,
+    codes: &[String],
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Money> {
+    match raw {
+        None => BTreeMap::new(),
+        Some(RawMoney::Same(money)) => codes.iter().map(|c| (c.clone(), *money)).collect(),
+        Some(RawMoney::PerLanguage(map)) => {
+            for lang in map.keys().filter(|l| !codes.contains(l)) {
+                let (line, col) = positions.key("money", 0);
+                let msg = format!("`money` names `{lang}`, which is not a language of this report");
+                diags.push(Diagnostic::error(file, line, col, msg));
+            }
+            map.clone()
+        }
+    }
 }
 
 /// A year's languages that its series has; another one is an error (its

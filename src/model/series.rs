@@ -14,9 +14,11 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::locate::Positions;
 use crate::load::series::RawSeriesSite;
 use crate::model::lang::{Language, Text};
-use crate::model::metric::{self, Catalog, Chart, ChartData, Metric, Point, Unit};
+use crate::model::metric::{self, Catalog, ChangeKind, Chart, ChartData, Metric, Point, Unit};
 use crate::model::nav::BaseUrl;
 use crate::model::number::{Approx, Decimal};
+
+const OTHER: icu_plurals::PluralCategory = icu_plurals::PluralCategory::Other;
 use crate::model::report::{self, Report};
 
 /// What every year of a series shares, and the list of years.
@@ -275,7 +277,7 @@ fn same_unit(a: &Unit, b: &Unit) -> bool {
         (Unit::Noun(a), Unit::Noun(b)) => a
             .iter()
             .filter_map(|(lang, noun)| Some((noun, b.get(lang)?)))
-            .all(|(x, y)| x.other == y.other),
+            .all(|(x, y)| x.get(OTHER) == y.get(OTHER)),
         _ => a == b,
     }
 }
@@ -314,7 +316,14 @@ fn compare_metric(metric: &mut Metric, last: &Metric, year: &str, diags: &mut Di
     if metric.unfilled {
         return;
     }
-    let computed = change_ratio(&metric.value, &last.value);
+    // A change of a percentage is in percentage points: 40% after 38% is
+    // +2 points, not +5.3%.
+    let computed = if metric.unit == Unit::Percent {
+        metric.change_kind = ChangeKind::Points;
+        Some(metric.value.to_f64() - last.value.to_f64())
+    } else {
+        change_ratio(&metric.value, &last.value)
+    };
     match (&metric.change, computed) {
         (Some(written), Some(ratio)) if agrees(written, ratio) => {}
         (Some(written), computed) => {

@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::load::yaml::ChartKind;
 use crate::model::metric::{Catalog, Chart, ChartData, Group, Metric};
-use crate::model::number::NumberWords;
+use crate::model::number::Numbers;
 use crate::render::html_escape;
 
 /// Width of every chart's viewBox; the page scales it to the column.
@@ -64,7 +64,7 @@ struct Draw<'a> {
     chart: &'a Chart,
     catalog: &'a Catalog,
     lang: &'a str,
-    words: &'a NumberWords,
+    words: &'a Numbers,
     style: &'a ChartStyle,
 }
 
@@ -111,7 +111,7 @@ pub fn render(
     chart: &Chart,
     catalog: &Catalog,
     lang: &str,
-    words: &NumberWords,
+    words: &Numbers,
     style: &ChartStyle,
     dom_id: &str,
     labels: &TableLabels,
@@ -186,9 +186,7 @@ pub struct TableLabels {
 pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars()
         .map(|c| match c {
-            _ if crate::render::markdown::is_cjk(c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) => {
-                1.0
-            }
+            _ if crate::model::lang::is_cjk(c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) => 1.0,
             ' ' => 0.32,
             'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.3,
             't' | 'f' | 'r' => 0.42,
@@ -231,17 +229,14 @@ fn tokens(text: &str) -> Vec<String> {
             c,
             '，' | '。' | '、' | '；' | '：' | '）' | '”' | '’' | '！' | '？' | ')' | ',' | '.'
         );
-        let cjk = crate::render::markdown::is_cjk(c);
+        let cjk = crate::model::lang::is_cjk(c);
         match out.last_mut() {
             Some(last) if closing => last.push(c),
             Some(last)
                 if !cjk
                     && !c.is_whitespace()
                     && !last.ends_with(' ')
-                    && !last
-                        .chars()
-                        .last()
-                        .is_some_and(crate::render::markdown::is_cjk) =>
+                    && !last.chars().last().is_some_and(crate::model::lang::is_cjk) =>
             {
                 last.push(c)
             }
@@ -609,7 +604,11 @@ impl Draw<'_> {
                 } else {
                     0.0
                 };
-                let detail = format!("{} · {}", mark.text, share_text(share, self.words));
+                let detail = format!(
+                    "{} · {}",
+                    mark.text,
+                    crate::model::number::format_share(share, self.words)
+                );
                 self.label(
                     area,
                     &detail,
@@ -791,11 +790,7 @@ impl Draw<'_> {
         match column {
             Column::Exact => m.format_exact(self.lang, self.words),
             Column::Previous => m.format_previous(self.lang, self.words).unwrap_or_default(),
-            Column::Change => m
-                .change
-                .as_ref()
-                .map(|c| signed_percent(c, self.words))
-                .unwrap_or_default(),
+            Column::Change => m.format_signed_change(self.words).unwrap_or_default(),
         }
     }
 }
@@ -822,20 +817,6 @@ impl Column {
             Self::Change => &labels.change,
         }
     }
-}
-
-/// "+40.1%" / "−3%".
-pub fn signed_percent(change: &crate::model::number::Decimal, words: &NumberWords) -> String {
-    let sign = if change.is_negative() { "−" } else { "+" };
-    format!(
-        "{sign}{}",
-        crate::model::number::format_percent(&change.abs(), words)
-    )
-}
-
-fn share_text(share: f64, words: &NumberWords) -> String {
-    let rounded = format!("{share:.1}");
-    format!("{}%", rounded.replace('.', &words.decimal_mark))
 }
 
 fn bar_len(value: f64, max: f64, full: i32) -> i32 {

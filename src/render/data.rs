@@ -20,6 +20,7 @@ use serde::ser::SerializeMap;
 use crate::model::metric::{Metric, Unit};
 use crate::model::number::{Approx, Decimal};
 use crate::model::report::Report;
+use icu_plurals::PluralCategory;
 
 /// The UTF-8 byte-order mark that starts every CSV file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -53,7 +54,7 @@ impl MetricRow {
     /// The row of one metric; `chapter` is the slug of its chapter or "".
     pub fn of(metric: &Metric, chapter: &str) -> Self {
         let (unit, unit_text) = match &metric.unit {
-            Unit::Cny => ("cny", BTreeMap::new()),
+            Unit::Currency(code) => (code.as_str(), BTreeMap::new()),
             Unit::Percent => ("percent", BTreeMap::new()),
             Unit::Ml => ("ml", BTreeMap::new()),
             Unit::M2 => ("m2", BTreeMap::new()),
@@ -62,8 +63,12 @@ impl MetricRow {
                 let words = nouns
                     .iter()
                     .map(|(lang, noun)| {
-                        let word = if one { &noun.one } else { &noun.other };
-                        (lang.clone(), word.clone())
+                        let form = if one {
+                            PluralCategory::One
+                        } else {
+                            PluralCategory::Other
+                        };
+                        (lang.clone(), noun.get(form).to_string())
                     })
                     .collect();
                 ("count", words)

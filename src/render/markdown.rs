@@ -337,24 +337,8 @@ fn without_unsafe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     out
 }
 
-/// True for characters between which Chinese and Japanese put no space:
-/// ideographs, kana and full-width punctuation. Korean uses spaces.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'   // radicals
-        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation 。、「」
-        | '\u{3040}'..='\u{30FF}' // kana
-        | '\u{3100}'..='\u{312F}' // bopomofo
-        | '\u{31C0}'..='\u{31FF}'
-        | '\u{3400}'..='\u{4DBF}' // extension A
-        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FF60}' // full-width forms ，：（）
-        | '\u{FFE0}'..='\u{FFE6}'
-        | '\u{20000}'..='\u{3134F}'
-        | '“' | '”' | '‘' | '’' | '—' | '…' | '·')
-}
+use crate::model::lang::is_cjk;
+use crate::model::number::capitalised;
 
 fn edge_char(event: &Event<'_>, last: bool) -> Option<char> {
     let text = match event {
@@ -406,12 +390,17 @@ fn drop_cjk_soft_breaks(events: &mut [Event<'_>]) {
 
 fn substitute_metrics(events: &mut [Event<'_>], ctx: &Context<'_>) {
     let mut in_code = false;
+    // A text that opens a paragraph, heading or list item opens a sentence.
+    let mut opens_block = false;
     for event in events.iter_mut() {
+        let opens = opens_block;
+        opens_block = false;
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) => opens_block = true,
             Event::Text(text) if !in_code && text.contains("{{") => {
-                let replaced = replace_placeholders(text, ctx);
+                let replaced = replace_placeholders(text, opens, ctx);
                 *event = Event::Text(CowStr::from(replaced));
             }
             _ => {}
@@ -419,9 +408,20 @@ fn substitute_metrics(events: &mut [Event<'_>], ctx: &Context<'_>) {
     }
 }
 
+/// True when a value written after `before` opens a sentence: at the start
+/// of a block, or after a full stop, question or exclamation mark and a
+/// space.
+fn opens_sentence(before: &str, opens_block: bool) -> bool {
+    let trimmed = before.trim_end();
+    if trimmed.is_empty() {
+        return opens_block;
+    }
+    trimmed.len() < before.len() && trimmed.ends_with(['.', '!', '?'])
+}
+
 /// Replaces each `{{ metric:ID }}` in `text`; unknown references are left
 /// as written (the build reports them from `scan_references`).
-fn replace_placeholders(text: &str, ctx: &Context<'_>) -> String {
+fn replace_placeholders(text: &str, opens_block: bool, ctx: &Context<'_>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -438,6 +438,8 @@ fn replace_placeholders(text: &str, ctx: &Context<'_>) -> String {
             .strip_prefix("metric:")
             .and_then(|id| (ctx.metric)(id.trim(), filter));
         match value {
+            // "Over 1,200 volunteers…", "Plus de 1 200 bénévoles…".
+            Some(v) if opens_sentence(&out, opens_block) => out.push_str(&capitalised(&v)),
             Some(v) => out.push_str(&v),
             None => out.push_str(&rest[start..start + len + 2]),
         }

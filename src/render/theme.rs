@@ -4,7 +4,7 @@
 //! theme named in report.yaml). Nothing here reads the disk.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Diagnostics};
 pub use crate::load::theme::default_theme_file;
 use crate::load::theme::{ThemeFile, ThemeFiles};
 use crate::load::yaml;
-use crate::model::number::NumberWords;
+use crate::model::number::{NumberWords, Numbers};
 use crate::render::charts::ChartStyle;
 
 /// UI strings and number words of one language.
@@ -21,7 +21,7 @@ pub struct I18n {
     /// UI strings by key ("next_chapter").
     pub strings: BTreeMap<String, String>,
     /// How numbers are written.
-    pub numbers: NumberWords,
+    pub numbers: Numbers,
 }
 
 /// `theme.yaml`.
@@ -129,32 +129,48 @@ fn i18n(
 ) -> BTreeMap<String, I18n> {
     let english = files
         .get("i18n/en.yaml")
-        .and_then(|f| i18n_file(f, "en", diags))
+        .and_then(|f| i18n_file(f, diags))
         .unwrap_or_default();
     languages
         .iter()
         .map(|lang| {
-            let own = files.get(&format!("i18n/{lang}.yaml")).and_then(|f| i18n_file(f, lang, diags));
-            let mut merged = english.clone();
-            merged.numbers = NumberWords::for_language(lang);
-            match own {
-                Some(own) => {
-                    merged.strings.extend(own.strings);
-                    merged.numbers = own.numbers;
-                }
-                None if lang != "en" => {
-                    let msg = format!("the theme has no UI strings for `{lang}`; English labels are used");
-                    let hint = format!("add themes/<theme>/i18n/{lang}.yaml (copy i18n/en.yaml from the default theme and translate it)");
-                    diags.push(Diagnostic::warning("content/report.yaml", 0, 0, msg).with_hint(hint));
-                }
-                None => {}
+            let path = format!("i18n/{lang}.yaml");
+            let file = files.get(&path);
+            let own = file.and_then(|f| i18n_file(f, diags));
+            let mut strings = english.strings.clone();
+            if let Some(own) = &own {
+                strings.extend(own.strings.clone());
+            } else if lang != "en" {
+                let msg = format!("the theme has no UI strings for `{lang}`; English labels are used");
+                let hint = format!("add themes/<theme>/i18n/{lang}.yaml (copy i18n/en.yaml from the default theme and translate it)");
+                diags.push(Diagnostic::warning("content/report.yaml", 0, 0, msg).with_hint(hint));
             }
-            (lang.clone(), merged)
+            // The default theme's number words for the language, under the
+            // theme's own: a theme that translates the UI need not repeat them.
+            let built_in = default_theme_file(&path)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .and_then(|text| yaml::parse::<serde_yaml::Mapping>(text, Path::new(&path), 0).ok())
+                .map(|m| numbers_block(&m))
+                .unwrap_or_default();
+            let theirs = own.map(|o| o.numbers).unwrap_or_default();
+            let words = number_words(built_in, theirs, file, diags);
+            let i18n = I18n {
+                strings,
+                numbers: Numbers::new(lang, words),
+            };
+            (lang.clone(), i18n)
         })
         .collect()
 }
 
-fn i18n_file(file: &ThemeFile, lang: &str, diags: &mut Diagnostics) -> Option<I18n> {
+/// An i18n file as read: its UI strings and its `numbers:` block.
+#[derive(Default)]
+struct I18nFile {
+    strings: BTreeMap<String, String>,
+    numbers: serde_yaml::Mapping,
+}
+
+fn i18n_file(file: &ThemeFile, diags: &mut Diagnostics) -> Option<I18nFile> {
     let text = text_of(file, diags)?;
     let value: serde_yaml::Mapping = match yaml::parse(text, &file.origin, 0) {
         Ok(v) => v,
@@ -164,12 +180,11 @@ fn i18n_file(file: &ThemeFile, lang: &str, diags: &mut Diagnostics) -> Option<I1
         }
     };
     let mut strings = BTreeMap::new();
-    let mut numbers = NumberWords::for_language(lang);
-    for (key, value) in value {
+    for (key, value) in &value {
         let key = key.as_str().unwrap_or_default().to_string();
         if key == "numbers" {
-            numbers = merge_numbers(numbers, value, file, diags);
-        } else if let Some(text) = yaml::scalar_text(&value) {
+            continue;
+        } else if let Some(text) = yaml::scalar_text(value) {
             strings.insert(key, text);
         } else {
             diags.push(Diagnostic::error(
@@ -180,31 +195,46 @@ fn i18n_file(file: &ThemeFile, lang: &str, diags: &mut Diagnostics) -> Option<I1
             ));
         }
     }
-    Some(I18n { strings, numbers })
+    let numbers = numbers_block(&value);
+    Some(I18nFile { strings, numbers })
 }
 
-/// Overlays the `numbers:` keys a theme gives onto the language's defaults.
-fn merge_numbers(
-    defaults: NumberWords,
-    overrides: serde_yaml::Value,
-    file: &ThemeFile,
+fn numbers_block(file: &serde_yaml::Mapping) -> serde_yaml::Mapping {
+    match file.get("numbers") {
+        Some(serde_yaml::Value::Mapping(m)) => m.clone(),
+        _ => serde_yaml::Mapping::new(),
+    }
+}
+
+/// The number words of a language: a theme's `numbers:` keys over the
+/// default theme's (a theme's `currencies:` and `units:` add to the
+/// default's), over English.
+fn number_words(
+    mut base: serde_yaml::Mapping,
+    overrides: serde_yaml::Mapping,
+    file: Option<&ThemeFile>,
     diags: &mut Diagnostics,
 ) -> NumberWords {
-    let mut base = match serde_yaml::to_value(&defaults) {
-        Ok(serde_yaml::Value::Mapping(m)) => m,
-        _ => return defaults,
-    };
-    if let serde_yaml::Value::Mapping(over) = overrides {
-        base.extend(over);
+    for (key, value) in overrides {
+        match (base.get_mut(&key), value) {
+            (Some(serde_yaml::Value::Mapping(inner)), serde_yaml::Value::Mapping(more)) => {
+                inner.extend(more);
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
-    serde_yaml::from_value(serde_yaml::Value::Mapping(base)).unwrap_or_else(|err| {
-        diags.push(Diagnostic::error(
-            &file.origin,
-            0,
-            0,
-            format!("numbers: {err}"),
-        ));
-        defaults
+    let origin = file.map_or_else(|| PathBuf::from("i18n"), |f| f.origin.clone());
+    let words = serde_yaml::from_value::<NumberWords>(serde_yaml::Value::Mapping(base))
+        .map_err(|err| format!("numbers: {err}"))
+        .and_then(|w| match w.missing_placeholder() {
+            Some(problem) => Err(format!("numbers: {problem}")),
+            None => Ok(w),
+        });
+    words.unwrap_or_else(|msg| {
+        diags.push(Diagnostic::error(&origin, 0, 0, msg));
+        NumberWords::default()
     })
 }
 

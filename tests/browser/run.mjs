@@ -111,6 +111,8 @@ const SITES = [
   { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
   { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
   { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true },
+  // Money and numbers in four languages (en, fr, de, zh) with the default theme.
+  { name: 'money', root: path.join(repo, 'tests/fixtures/money'), pdf: false },
   // A series: the languages of each year (2019 is Chinese only).
   { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true,
     years: { 2019: ['zh'], 2020: ['zh', 'en'], 2021: ['zh', 'en'] } },

@@ -209,7 +209,7 @@ fn trilingual_report_falls_back_with_a_notice_and_uses_theme_layers() {
         "fallback text is marked with its language"
     );
     assert!(
-        text_of(&site.read("fr/index.html")).contains("1,25 millions euros"),
+        text_of(&site.read("fr/index.html")).contains("1,25 million euros"),
         "fr number words from the theme"
     );
     assert!(text_of(&site.read("en/index.html")).contains("1.25 million euros"));

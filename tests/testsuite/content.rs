@@ -177,12 +177,15 @@ fn every_metric_appears_in_both_languages() {
     drop(report);
     let (raw, mut diags) = nianbao::load::discover(site.root());
     let model = nianbao::model::report::build(raw, None, None, &mut diags).unwrap();
+    let codes = ["zh".to_string(), "en".to_string()];
+    let files = nianbao::load::theme::read(site.root(), "default", &mut diags).unwrap();
+    let theme = nianbao::render::theme::compile(files, &codes, &mut diags).unwrap();
     for (lang, prefix) in [("zh", ""), ("en", "en")] {
-        let words = nianbao::model::number::NumberWords::for_language(lang);
+        let words = &theme.i18n[lang].numbers;
         let text = site_text(&site, prefix);
         for metric in model.catalog.metrics.values() {
-            let full = metric.format(lang, &words);
-            let number = metric.format_number(lang, &words);
+            let full = metric.format(lang, words);
+            let number = metric.format_number(lang, words);
             assert!(
                 text.contains(&full) || text.contains(&number),
                 "{lang}: metric {} ({full}) not on the site",

@@ -16,6 +16,7 @@ mod fuzz;
 mod invalid;
 mod links;
 mod model;
+mod money;
 mod new;
 mod open_data;
 mod output_hardening;

@@ -88,21 +88,39 @@ fn an_english_only_report_passes_check_strict() {
 
 #[test]
 fn a_language_without_texts_gets_english_placeholders_and_passes_check_strict() {
-    let (_dir, root) = scaffold(&["--languages", "zh,en,fr", "--title", "fr=Rapport annuel"]);
+    let (_dir, root) = scaffold(&["--languages", "zh,en,it", "--title", "it=Rapporto annuale"]);
     passes_check_strict(&root);
-    let fr = read(&root, "content/01-our-year/01-funds.fr.md");
-    assert!(fr.contains("TODO(fr): translate"), "{fr}");
-    assert!(read(&root, "content/report.yaml").contains("fr: \"Rapport annuel\""));
-    let ui = read(&root, "themes/default/i18n/fr.yaml");
-    assert!(ui.contains("language_name: \"Français\""), "{ui}");
-    assert!(read(&root, "README.md").contains("TODO(fr)"));
+    let it = read(&root, "content/01-our-year/01-funds.it.md");
+    assert!(it.contains("TODO(it): translate"), "{it}");
+    assert!(read(&root, "content/report.yaml").contains("it: \"Rapporto annuale\""));
+    let ui = read(&root, "themes/default/i18n/it.yaml");
+    assert!(ui.contains("language_name: \"Italiano\""), "{ui}");
+    assert!(read(&root, "README.md").contains("TODO(it)"));
     assert_eq!(nianbao(&root, &["build"]).status.code(), Some(0));
-    let home = read(&root, "output/fr/index.html");
-    assert!(home.contains("lang=\"fr\""));
+    let home = read(&root, "output/it/index.html");
+    assert!(home.contains("lang=\"it\""));
     assert!(
-        home.contains(">Français<"),
+        home.contains(">Italiano<"),
         "the switcher names the language"
     );
+}
+
+#[test]
+fn a_language_of_the_default_theme_needs_no_ui_file() {
+    let (_dir, root) = scaffold(&[
+        "--languages",
+        "en,fr,de",
+        "--title",
+        "fr=Rapport annuel",
+        "--title",
+        "de=Jahresbericht",
+    ]);
+    passes_check_strict(&root);
+    assert!(!root.join("themes/default/i18n/fr.yaml").exists());
+    assert_eq!(nianbao(&root, &["build"]).status.code(), Some(0));
+    let fr = read(&root, "output/fr/index.html");
+    assert!(fr.contains(">Français<"), "the switcher names the language");
+    assert!(fr.contains("Aller au contenu"), "French UI labels: {fr}");
 }
 
 #[test]

@@ -45,7 +45,7 @@ impl Renderer<'_> {
             summary,
             self.report,
             code,
-            &self.i18n(code).numbers,
+            self.numbers(code),
         ))
     }
 
@@ -82,7 +82,7 @@ impl Renderer<'_> {
                 &front.kicker.clone().unwrap_or_default(),
                 self.report,
                 code,
-                &self.i18n(code).numbers,
+                self.numbers(code),
             ),
             lead_html,
             title_by_editor: front.title_by_editor,
@@ -239,7 +239,7 @@ impl Renderer<'_> {
         let index = chapter.index.get(&lang.code, &self.report.languages);
         let front = index.as_ref().map(|t| &t.page.front);
         let text = |f: Option<&Option<String>>| f.and_then(|s| s.clone()).unwrap_or_default();
-        let words = &self.i18n(&lang.code).numbers;
+        let words = self.numbers(&lang.code);
         let summary = text(front.map(|f| &f.summary));
         let summary_html = if summary.is_empty() {
             String::new()

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::model::lang::Language;
 use crate::model::metric::Metric;
-use crate::model::number::NumberWords;
-use crate::render::charts;
+use crate::model::number::Numbers;
 use crate::render::view::PageType;
 use crate::render::view::{CardView, HomeView, PageView};
 
@@ -28,7 +27,7 @@ impl Renderer<'_> {
             .highlights
             .iter()
             .filter_map(|id| self.report.catalog.metrics.get(id))
-            .map(|m| card(m, code, &self.i18n(code).numbers, &self.i18n(code).strings))
+            .map(|m| card(m, code, self.numbers(code), &self.i18n(code).strings))
             .collect();
         let foreword = self.report.home.get(code, &self.report.languages);
         let foreword_html = foreword.as_ref().map_or(String::new(), |t| {
@@ -64,7 +63,7 @@ impl Renderer<'_> {
 pub(super) fn card(
     m: &Metric,
     code: &str,
-    words: &NumberWords,
+    words: &Numbers,
     strings: &BTreeMap<String, String>,
 ) -> CardView {
     let parts = m.parts(code, words);
@@ -80,11 +79,7 @@ pub(super) fn card(
         before: parts.before.trim().to_string(),
         number: parts.number,
         after: parts.after.trim().to_string(),
-        change: m
-            .change
-            .as_ref()
-            .map(|c| charts::signed_percent(c, words))
-            .unwrap_or_default(),
+        change: m.format_signed_change(words).unwrap_or_default(),
         change_negative: m.change.as_ref().is_some_and(|c| c.is_negative()),
         change_on,
     }

@@ -31,6 +31,7 @@ use crate::links::WrittenLinks;
 use crate::load::discover::Page;
 use crate::model::lang::Language;
 use crate::model::nav::Layout;
+use crate::model::number::Numbers;
 use crate::model::report::{Chapter, Report};
 use crate::render::OutputFile;
 use crate::render::charts::{self, RenderedChart, TableLabels};
@@ -319,6 +320,22 @@ impl Finished {
 }
 
 /// Everything rendering needs that is the same for every page.
+/// The theme's number conventions of each language with the report's
+/// choices for money.
+fn report_numbers(report: &Report, theme: &Theme) -> BTreeMap<String, Numbers> {
+    theme
+        .i18n
+        .iter()
+        .map(|(lang, i18n)| {
+            let money = report.money.get(lang).copied();
+            (
+                lang.clone(),
+                i18n.numbers.for_report(money, report.precision),
+            )
+        })
+        .collect()
+}
+
 struct Renderer<'a> {
     report: &'a Report,
     theme: &'a Theme,
@@ -326,6 +343,9 @@ struct Renderer<'a> {
     /// Theme static file name → fingerprinted path below the output folder.
     assets: BTreeMap<String, String>,
     fallback_i18n: I18n,
+    /// How each language writes numbers in this report (the theme's words
+    /// with the report's `money:` and `precision:`).
+    numbers: BTreeMap<String, Numbers>,
     /// Chapter link texts per language, rendered once.
     chapter_texts: BTreeMap<String, Vec<ChapterLink>>,
     /// `chapters` template values by (language, page folder).
@@ -342,6 +362,7 @@ impl<'a> Renderer<'a> {
             options,
             assets: copies::asset_paths(theme),
             fallback_i18n: I18n::default(),
+            numbers: report_numbers(report, theme),
             chapter_texts: BTreeMap::new(),
             chapter_lists: Mutex::new(BTreeMap::new()),
             written: Mutex::default(),
@@ -382,6 +403,13 @@ impl<'a> Renderer<'a> {
         self.theme.i18n.get(lang).unwrap_or(&self.fallback_i18n)
     }
 
+    /// How numbers are written in `lang` in this report.
+    fn numbers(&self, lang: &str) -> &Numbers {
+        self.numbers
+            .get(lang)
+            .unwrap_or(&self.fallback_i18n.numbers)
+    }
+
     /// A UI string; its key when the theme has none.
     fn t(&self, lang: &str, key: &str) -> String {
         self.i18n(lang)
@@ -402,7 +430,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn charts(&self, lang: &Language) -> BTreeMap<String, RenderedChart> {
-        let words = &self.i18n(&lang.code).numbers;
+        let words = self.numbers(&lang.code);
         let labels = self.table_labels(&lang.code);
         self.report
             .catalog

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::error::Diagnostic;
 use crate::load::discover::Page;
 use crate::model::lang::Language;
-use crate::model::number::NumberWords;
+use crate::model::number::Numbers;
 use crate::model::report::Report;
 use crate::model::scan::{self, RefKind};
 use crate::render::charts::RenderedChart;
@@ -63,7 +63,7 @@ impl<'a> PageMarkdown<'a> {
     ) -> markdown::Html {
         let report = self.renderer.report;
         let code = self.lang.code.as_str();
-        let words = &self.renderer.i18n(code).numbers;
+        let words = self.renderer.numbers(code);
         let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, code, words);
         let figure = |id: &str, caption: &str| self.figure(id, caption);
         let mut ctx = Context {
@@ -91,7 +91,7 @@ fn metric_text(
     id: &str,
     filter: Option<&str>,
     lang: &str,
-    words: &NumberWords,
+    words: &Numbers,
 ) -> Option<String> {
     let m = report.catalog.metrics.get(id)?;
     let filter = filter.map(|name| m.filter(name)).transpose().ok()?;
@@ -99,12 +99,7 @@ fn metric_text(
 }
 
 /// Replaces metric references in plain front-matter text.
-pub(super) fn replace_metrics(
-    text: &str,
-    report: &Report,
-    lang: &str,
-    words: &NumberWords,
-) -> String {
+pub(super) fn replace_metrics(text: &str, report: &Report, lang: &str, words: &Numbers) -> String {
     let mut out = text.to_string();
     for r in scan::scan_references(text)
         .iter()
@@ -121,12 +116,7 @@ pub(super) fn replace_metrics(
     out
 }
 
-pub(super) fn inline_markdown(
-    text: &str,
-    report: &Report,
-    lang: &str,
-    words: &NumberWords,
-) -> String {
+pub(super) fn inline_markdown(text: &str, report: &Report, lang: &str, words: &Numbers) -> String {
     let mut ids = Ids::default();
     let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, lang, words);
     let figure = |_: &str, _: &str| None;
