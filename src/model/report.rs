@@ -201,7 +201,7 @@ pub fn build(
 
 /// `money:` per language: one style for all, or a map whose keys must be
 /// languages of the report.
-fn money(
+pub(crate) fn money(
     raw: Option<&RawMoney>,
     codes: &[String],
     file: &Path,

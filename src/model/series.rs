@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::locate::Positions;
 use crate::load::series::RawSeriesSite;
+use crate::load::yaml::Money;
 use crate::model::lang::{Language, Text};
 use crate::model::metric::{self, Catalog, ChangeKind, Chart, ChartData, Metric, Point, Unit};
 use crate::model::nav::BaseUrl;
@@ -44,6 +45,10 @@ pub struct Series {
     pub theme: String,
     /// Metric ids drawn across the years on the series home.
     pub trends: Vec<String>,
+    /// How each language writes money on the series' own pages.
+    pub money: BTreeMap<String, Money>,
+    /// Money rounding in prose on the series' own pages.
+    pub precision: Option<u8>,
     /// Every year, oldest first.
     pub years: Vec<YearEntry>,
 }
@@ -207,6 +212,8 @@ pub fn build(
         domain,
         theme,
         trends: raw.raw.trends.clone(),
+        money: report::money(raw.raw.money.as_ref(), &codes, file, &positions, diags),
+        precision: raw.raw.precision,
         years,
     })
 }

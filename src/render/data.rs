@@ -14,13 +14,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use icu_plurals::PluralCategory;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::model::metric::{Metric, Unit};
+use crate::model::metric::{ChangeKind, Metric, Unit};
 use crate::model::number::{Approx, Decimal};
 use crate::model::report::Report;
-use icu_plurals::PluralCategory;
 
 /// The UTF-8 byte-order mark that starts every CSV file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -48,6 +48,8 @@ pub struct MetricRow {
     pub previous: String,
     /// Change on last year as a ratio as written (`0.401`); empty when not given.
     pub change: String,
+    /// True when `change` is a difference of percentages (percentage points).
+    pub change_in_points: bool,
 }
 
 impl MetricRow {
@@ -91,6 +93,7 @@ impl MetricRow {
             approx: approx.to_string(),
             previous: plain(&metric.previous),
             change: plain(&metric.change),
+            change_in_points: metric.change_kind == ChangeKind::Points,
         }
     }
 }
@@ -256,7 +259,9 @@ fn record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a str>) {
 ///
 /// `label` and `unit_text` list languages in `languages` order (`unit_text`
 /// is `{}` except for `count`). Absent `approx`, `previous` and `change`
-/// are `null`.
+/// are `null`. A `change` in percentage points (of a percentage, as a
+/// difference of ratios: 0.021 for +2.1 points) comes with
+/// `"change_kind": "points"`.
 ///
 /// Numbers (`value`, `previous`, `change`) are JSON numbers when a reader
 /// parsing them as IEEE doubles (as JavaScript and Python do) gets exactly
@@ -282,6 +287,7 @@ pub fn year_json(year: &str, rows: &[MetricRow], languages: &[String]) -> Vec<u8
                 approx: (!row.approx.is_empty()).then_some(row.approx.as_str()),
                 previous: (!row.previous.is_empty()).then(|| json_number(&row.previous)),
                 change: (!row.change.is_empty()).then(|| json_number(&row.change)),
+                change_kind: row.change_in_points.then_some("points"),
             })
             .collect(),
     };
@@ -309,6 +315,9 @@ struct JsonMetric<'a> {
     approx: Option<&'a str>,
     previous: Option<serde_json::Value>,
     change: Option<serde_json::Value>,
+    /// `"points"` when `change` is in percentage points; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_kind: Option<&'a str>,
 }
 
 /// A map of text per language, serialized in the report's language order
@@ -385,6 +394,7 @@ mod tests {
             approx: String::new(),
             previous: String::new(),
             change: String::new(),
+            change_in_points: false,
         }
     }
 

@@ -255,3 +255,50 @@ fn a_year_with_a_year_key_of_another_year_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr_of(&out).contains("`year: 2018` differs from the year of its folder (2020)"));
 }
+
+/// Appends a percent metric `rate` with `value` to a year's outreach
+/// metrics (before its charts).
+fn add_rate(root: &Path, year: &str, value: &str) {
+    let path = root.join(format!("content/{year}/02-outreach/metrics.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let metric = format!(
+        "  - id: rate\n    label: {{ zh: \"覆盖率\", en: \"Coverage\" }}\n    value: {value}\n    unit: percent\n"
+    );
+    let text = text.replacen("metrics:\n", &format!("metrics:\n{metric}"), 1);
+    std::fs::write(&path, text).unwrap();
+}
+
+#[test]
+fn a_change_of_a_percentage_across_the_years_is_in_points() {
+    let site = copy();
+    let root = site.path();
+    add_rate(root, "2020", "0.38");
+    add_rate(root, "2021", "0.401");
+    for (lang, line) in [
+        ("en", "The coverage rose {{ metric:rate | change }}.\n"),
+        ("zh", "覆盖率提高{{ metric:rate | change }}。\n"),
+    ] {
+        let page = root.join(format!("content/2021/02-outreach/01-volunteers.{lang}.md"));
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\n{line}")).unwrap();
+    }
+    let out = build(root);
+    // 40.1% after 38%: 2.1 points, not +5.5%.
+    let en = read(&out, "en/2021/outreach/index.html");
+    assert!(
+        en.contains("The coverage rose 2.1 percentage points."),
+        "{en}"
+    );
+    let zh = read(&out, "2021/outreach/index.html");
+    assert!(zh.contains("覆盖率提高2.1个百分点。"), "{zh}");
+    let json = read(&out, "2021/data/metrics.json");
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rate = data["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "rate")
+        .unwrap();
+    assert_eq!(rate["change"], serde_json::json!(0.021));
+    assert_eq!(rate["change_kind"], "points");
+}

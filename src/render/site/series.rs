@@ -223,8 +223,13 @@ fn language_name(theme: &Theme, code: &str) -> String {
 }
 
 impl SeriesPages<'_> {
+    /// The theme's strings and number words of `lang`, with the series'
+    /// choices for money.
     fn i18n(&self, lang: &str) -> I18n {
-        self.theme.i18n.get(lang).cloned().unwrap_or_default()
+        let mut i18n = self.theme.i18n.get(lang).cloned().unwrap_or_default();
+        let money = self.series.money.get(lang).copied();
+        i18n.numbers = i18n.numbers.for_report(money, self.series.precision);
+        i18n
     }
 
     fn t(&self, lang: &str, key: &str) -> String {
