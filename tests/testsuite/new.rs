@@ -109,18 +109,33 @@ fn a_language_without_texts_gets_english_placeholders_and_passes_check_strict() 
 fn a_language_of_the_default_theme_needs_no_ui_file() {
     let (_dir, root) = scaffold(&[
         "--languages",
-        "en,fr,de",
+        "en,fr,de,es,ja",
         "--title",
         "fr=Rapport annuel",
         "--title",
         "de=Jahresbericht",
+        "--title",
+        "es=Informe anual",
+        "--title",
+        "ja=年次報告書",
     ]);
     passes_check_strict(&root);
-    assert!(!root.join("themes/default/i18n/fr.yaml").exists());
+    for lang in ["fr", "de", "es", "ja"] {
+        let ui = root.join(format!("themes/default/i18n/{lang}.yaml"));
+        assert!(!ui.exists(), "{lang}: no UI file to translate");
+    }
     assert_eq!(nianbao(&root, &["build"]).status.code(), Some(0));
-    let fr = read(&root, "output/fr/index.html");
-    assert!(fr.contains(">Français<"), "the switcher names the language");
-    assert!(fr.contains("Aller au contenu"), "French UI labels: {fr}");
+    for (lang, name, skip) in [
+        ("fr", "Français", "Aller au contenu"),
+        ("de", "Deutsch", "Zum Inhalt springen"),
+    ] {
+        let home = read(&root, &format!("output/{lang}/index.html"));
+        assert!(
+            home.contains(&format!(">{name}<")),
+            "the switcher names {lang}"
+        );
+        assert!(home.contains(skip), "{lang} UI labels: {home}");
+    }
 }
 
 #[test]

@@ -444,7 +444,7 @@ mod tests {
             "ja" => PluralWords::One("人".into()),
             _ => PluralWords::One("名儿童".into()),
         };
-        let rows: [(&str, [&str; 8]); 6] = [
+        let rows: [(&str, [&str; 10]); 6] = [
             (
                 "en",
                 [
@@ -456,6 +456,8 @@ mod tests {
                     "over 1,200 children",
                     "2.1 percentage points",
                     "USD\u{a0}79,412,900",
+                    "8,400 ml",
+                    "15.4 million m²",
                 ],
             ),
             (
@@ -469,6 +471,8 @@ mod tests {
                     "1200余名儿童",
                     "2.1个百分点",
                     "7941.29万美元",
+                    "8400毫升",
+                    "1540万平方米",
                 ],
             ),
             (
@@ -482,6 +486,8 @@ mod tests {
                     "plus de 1\u{202f}200 enfants",
                     "2,1 points",
                     "79\u{202f}412\u{202f}900\u{a0}USD",
+                    "8\u{202f}400\u{a0}ml",
+                    "15,4 millions\u{a0}m²",
                 ],
             ),
             (
@@ -495,6 +501,8 @@ mod tests {
                     "über 1.200 Kinder",
                     "2,1 Prozentpunkte",
                     "79.412.900\u{a0}USD",
+                    "8.400 ml",
+                    "15,4 Millionen m²",
                 ],
             ),
             (
@@ -508,6 +516,8 @@ mod tests {
                     "más de 1200 niños",
                     "2,1 puntos porcentuales",
                     "79.412.900\u{a0}USD",
+                    "8400 ml",
+                    "15,4 millones m²",
                 ],
             ),
             (
@@ -521,6 +531,8 @@ mod tests {
                     "1,200人以上",
                     "2.1ポイント",
                     "7,941.29万米ドル",
+                    "8,400mL",
+                    "1,540万m²",
                 ],
             ),
         ];
@@ -536,6 +548,8 @@ mod tests {
                 fmt_with("1200", UnitWords::Noun(&noun), Some(Approx::Over), &n),
                 format_points(&Decimal::parse("0.021").unwrap(), &n),
                 fmt_with("79412900", UnitWords::Currency("usd"), None, &n),
+                fmt_with("8400", UnitWords::Ml, None, &n),
+                fmt_with("15400000", UnitWords::M2, None, &n),
             ];
             assert_eq!(got, want, "{lang}");
         }
