@@ -12,7 +12,10 @@
 //! A report series ([`series`]) goes through the same stages one year at
 //! a time, each year written out before the next is read.
 
+mod photos;
 mod series;
+
+pub use photos::{PhotoCount, cache_dir};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -90,6 +93,8 @@ pub struct Rendered {
     pub domain: Option<String>,
     /// Each language's whole-report page (printed by `build --pdf`).
     pub print_pages: Vec<PrintPage>,
+    /// Photos published, and how many were encoded (not from the cache).
+    pub photos: PhotoCount,
 }
 
 /// A loaded and validated report with its theme: what rendering needs.
@@ -165,6 +170,8 @@ pub struct Run<S> {
     pub site: SiteFacts,
     /// Number of HTML pages put into the sink.
     pub pages: usize,
+    /// Photos published, and how many were encoded.
+    pub photos: PhotoCount,
     /// (source on disk, path below the output folder) to copy as they are.
     pub copies: Vec<(PathBuf, String)>,
     /// Where the files went.
@@ -220,6 +227,8 @@ fn stages_here<S: Sink>(
     };
     let sink = Scanning::new(open()?, prepared.report.base_url.clone());
     let (report, theme) = (&prepared.report, &prepared.theme);
+    // `check` looks at photos' headers only: encoding is the build's work.
+    let photos = photos::put_photos(report, &options.root, &sink, !lint)?;
     let charts = render::site::render_charts(report, theme);
     let render_options = RenderOptions { pdf: options.pdf };
     let rendering = render::site::render(report, theme, &charts, render_options, &sink)?;
@@ -244,6 +253,7 @@ fn stages_here<S: Sink>(
         kept: vec![Kept { prepared, charts }],
         site,
         pages: rendering.pages,
+        photos,
         copies: rendering.copies,
         sink,
         warnings: Diagnostics::new(),
@@ -356,6 +366,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Error> {
         base_url: run.site.base_url,
         domain: run.site.domain,
         changes: output::Changes::default(),
+        photos: run.photos,
     })
 }
 
@@ -371,6 +382,7 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
     let run = run(options, || Stage::open(&output_dir))?;
     run.sink.put_files(&copies(&run.copies))?;
     let print_pages = run.site.print_pages;
+    let photos = run.photos;
     let changes = match &chromium {
         None => run.sink.commit(&|_| Ok(Vec::new()))?,
         Some(chromium) => run
@@ -385,6 +397,7 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
         base_url: run.site.base_url,
         domain: run.site.domain,
         print_pages,
+        photos,
     })
 }
 

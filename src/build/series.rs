@@ -22,6 +22,7 @@ use crate::render::site::{self as site, Charts, RenderOptions};
 use crate::render::theme::Theme;
 use crate::{load, model};
 
+use super::photos::PhotoCount;
 use super::{
     Kept, Options, Prepared, Run, Scanning, SiteFacts, check_report, pdf_paths, read_theme,
 };
@@ -36,6 +37,7 @@ struct Totals {
     kept: Vec<Kept>,
     /// The series' CSV so far, a year at a time.
     csv: Option<data::SeriesCsv>,
+    photos: PhotoCount,
 }
 
 /// [`super::stages`] for a series.
@@ -121,6 +123,7 @@ pub(super) fn stages<S: Sink>(
             print_pages: totals.print_pages,
         },
         pages: totals.pages,
+        photos: totals.photos,
         copies: totals.copies,
         sink,
         warnings: Diagnostics::new(),
@@ -139,6 +142,8 @@ fn render_year<S: Sink>(
     diags: &mut Diagnostics,
 ) -> Result<Charts, Error> {
     let (report, theme) = (&prepared.report, &prepared.theme);
+    let photos = super::photos::put_photos(report, &options.root, sink, !lint)?;
+    totals.photos += photos;
     let charts = site::render_charts(report, theme);
     let render_options = RenderOptions { pdf: options.pdf };
     let rendering = site::render(report, theme, &charts, render_options, sink)?;

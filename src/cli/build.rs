@@ -23,6 +23,19 @@ pub(crate) struct BuildArgs {
     pdf: bool,
 }
 
+/// "; photos: 3 (1 encoded, 2 from cache)", or "" without photos.
+pub(crate) fn photo_summary(count: nianbao::build::PhotoCount) -> String {
+    if count.photos == 0 {
+        return String::new();
+    }
+    format!(
+        "; photos: {} ({} encoded, {} from cache)",
+        count.photos,
+        count.encoded,
+        count.photos - count.encoded
+    )
+}
+
 /// Runs `build`.
 pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
@@ -37,13 +50,14 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
             let files = changes.added.len() + changes.changed.len() + changes.unchanged;
             let written = changes.added.len() + changes.changed.len();
             eprintln!(
-                "built {} pages ({} files, {} written, {} unchanged) into {} in {} ms",
+                "built {} pages ({} files, {} written, {} unchanged) into {} in {} ms{}",
                 rendered.pages,
                 files,
                 written,
                 changes.unchanged,
                 output.display(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                photo_summary(rendered.photos)
             );
             ExitCode::SUCCESS
         }

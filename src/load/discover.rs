@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
 use crate::load::fsguard::{Boundary, Kind, Refusal};
+use crate::load::photo::{Probe, is_photo_file, probe};
 use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport, RawSeries};
 
 /// Files larger than this are refused: a report chapter is never this big,
@@ -76,6 +77,19 @@ pub struct RawChapter {
     pub sections: Vec<RawSection>,
     /// Other files to copy next to the chapter page: (absolute source, path below the chapter).
     pub files: Vec<(PathBuf, PathBuf)>,
+    /// Photo files beside the chapter, probed: processed, never copied.
+    pub photos: Vec<RawPhotoFile>,
+}
+
+/// A photo file beside a chapter, as probed.
+#[derive(Debug, Clone)]
+pub struct RawPhotoFile {
+    /// Absolute source.
+    pub source: PathBuf,
+    /// Path below the chapter folder, as pages and metrics.yaml name it.
+    pub rel: PathBuf,
+    /// What it is, or why it cannot be published.
+    pub probe: Result<Probe, String>,
 }
 
 /// A `metrics.yaml` with its text (for positions).
@@ -325,6 +339,7 @@ impl Walker<'_> {
             index: Localized::new(),
             sections: Vec::new(),
             files: Vec::new(),
+            photos: Vec::new(),
         };
         let mut sections: BTreeMap<(u64, String), RawSection> = BTreeMap::new();
         for (entry, kind) in self.sorted_entries(dir) {
@@ -363,6 +378,7 @@ impl Walker<'_> {
             }
         }
         chapter.sections = sections.into_values().collect();
+        chapter.photos = probe_photos(&mut chapter.files);
         if chapter.sections.is_empty() {
             let hint = "add a section file such as 01-overview.<lang>.md, or move the folder out of content/";
             self.diags.push(
@@ -565,6 +581,23 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Takes the photo files out of a chapter's files and probes them, in
+/// parallel: an original is never copied to the site.
+fn probe_photos(files: &mut Vec<(PathBuf, PathBuf)>) -> Vec<RawPhotoFile> {
+    let (photos, others): (Vec<_>, Vec<_>) = std::mem::take(files)
+        .into_iter()
+        .partition(|(_, rel)| is_photo_file(rel));
+    *files = others;
+    photos
+        .into_par_iter()
+        .map(|(source, rel)| RawPhotoFile {
+            probe: probe(&source),
+            source,
+            rel,
+        })
+        .collect()
 }
 
 /// Hidden files, editor backups and swap files are never content.

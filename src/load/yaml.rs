@@ -69,6 +69,12 @@ pub struct RawReport {
     /// Metric ids shown as cover cards.
     #[serde(default)]
     pub highlights: Vec<String>,
+    /// The photo on the cover, also the pages' link-preview image.
+    #[serde(default)]
+    pub cover_photo: Option<String>,
+    /// Photos shown together on the cover.
+    #[serde(default)]
+    pub gallery: Vec<String>,
     /// How currencies are written: `code`, `symbol` or `name`, for every
     /// language or per language.
     #[serde(default)]
@@ -173,6 +179,30 @@ pub struct RawMetricsFile {
     /// Charts over those numbers.
     #[serde(default)]
     pub charts: Vec<RawChart>,
+    /// Photos of the chapter.
+    #[serde(default)]
+    pub photos: Vec<RawPhoto>,
+}
+
+/// One photo as written in a chapter's `metrics.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhoto {
+    /// `[a-z0-9_]+`, unique in the report.
+    pub id: String,
+    /// The file beside the chapter's metrics.yaml; without one the photo
+    /// is its caption only (a photo still to come).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// What the photo shows, for readers who cannot see it.
+    #[serde(default)]
+    pub alt: Option<RawText>,
+    /// Caption under the photo.
+    #[serde(default)]
+    pub caption: Option<RawText>,
+    /// Who took it.
+    #[serde(default)]
+    pub credit: Option<RawText>,
 }
 
 /// One metric as written.
@@ -676,7 +706,7 @@ mod tests {
         assert_eq!(
             err.hint.as_deref(),
             Some(
-                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, money, precision"
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, cover_photo, gallery, money, precision"
             )
         );
         let err =

@@ -14,6 +14,7 @@ use crate::model::number::{
     self, Approx, Decimal, Noun, Numbers, Parts, PluralForms, PluralWords, Quantity, Style,
     UnitWords,
 };
+use crate::model::photo::{self, Photo, PhotoFiles};
 
 /// Where an item is defined, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -368,6 +369,8 @@ pub struct Catalog {
     pub metrics: BTreeMap<String, Metric>,
     /// Charts by id.
     pub charts: BTreeMap<String, Chart>,
+    /// Photos declared in metrics files, by id.
+    pub photos: BTreeMap<String, Photo>,
     /// Metrics files that failed to load (their ids are missing).
     pub broken_files: Vec<PathBuf>,
     /// Ids of metrics that were written but are invalid (already reported).
@@ -449,6 +452,7 @@ pub fn text_of(
 pub fn build_catalog(
     sources: &[MetricsSource],
     broken: &[PathBuf],
+    photo_files: &PhotoFiles,
     languages: &[String],
     diags: &mut Diagnostics,
 ) -> Catalog {
@@ -490,6 +494,13 @@ pub fn build_catalog(
             let chart = chart(raw, &entry(&origin), origin.clone(), diags);
             insert_unique(&mut catalog.charts, chart, |c| &c.origin, "chart", diags);
         }
+        for raw in &source.raw.photos {
+            let nth = bump(&mut nth_id, &raw.id);
+            let origin = origin_of(source, at, &raw.id, nth);
+            check_id(&raw.id, "photo", &origin, diags);
+            let photo = photo::photo(raw, &entry(&origin), origin.clone(), photo_files, diags);
+            insert_unique(&mut catalog.photos, photo, |p| &p.origin, "photo", diags);
+        }
     }
     name_legends(&mut catalog);
     for chart in catalog.charts.values() {
@@ -520,6 +531,11 @@ trait Identified {
     fn id(&self) -> &str;
 }
 impl Identified for Metric {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl Identified for Photo {
     fn id(&self) -> &str {
         &self.id
     }
@@ -714,8 +730,8 @@ const OTHER: icu_plurals::PluralCategory = icu_plurals::PluralCategory::Other;
 
 /// Where one metric or chart entry of a metrics file is read: keys repeat
 /// from entry to entry, so each is looked up from the entry's first line.
-struct Entry<'a> {
-    file: &'a Path,
+pub(crate) struct Entry<'a> {
+    pub(crate) file: &'a Path,
     positions: &'a Positions<'a>,
     line: usize,
     languages: &'a [String],
@@ -723,17 +739,23 @@ struct Entry<'a> {
 
 impl Entry<'_> {
     /// The position of `key` in this entry.
-    fn at(&self, key: &str) -> (usize, usize) {
+    pub(crate) fn at(&self, key: &str) -> (usize, usize) {
         self.positions.key_from(key, self.line)
     }
 
     /// The text per language under `key`, checked for every language.
-    fn text(&self, raw: &RawText, key: &str, what: &str, diags: &mut Diagnostics) -> Text {
+    pub(crate) fn text(
+        &self,
+        raw: &RawText,
+        key: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Text {
         text_of(raw, self.languages, self.file, self.at(key), what, diags)
     }
 
     /// An error at `key`.
-    fn error(&self, key: &str, msg: String) -> Diagnostic {
+    pub(crate) fn error(&self, key: &str, msg: String) -> Diagnostic {
         let (line, col) = self.at(key);
         Diagnostic::error(self.file, line, col, msg)
     }
@@ -1026,7 +1048,14 @@ mod tests {
             raw,
         };
         let mut diags = Diagnostics::new();
-        let c = build_catalog(&[source], &[], &["zh".into(), "en".into()], &mut diags);
+        let none = PhotoFiles::default();
+        let c = build_catalog(
+            &[source],
+            &[],
+            &none,
+            &["zh".into(), "en".into()],
+            &mut diags,
+        );
         (c, diags)
     }
 

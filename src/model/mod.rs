@@ -4,6 +4,7 @@ pub mod lang;
 pub mod metric;
 pub mod nav;
 pub mod number;
+pub mod photo;
 pub mod references;
 pub mod report;
 pub mod scan;

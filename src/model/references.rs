@@ -37,11 +37,14 @@ impl Report {
 pub fn check_references(report: &Report, diags: &mut Diagnostics) {
     let mut used_metrics: BTreeSet<&str> = report.highlights.iter().map(String::as_str).collect();
     let mut used_charts = BTreeSet::new();
+    let mut used_photos: BTreeSet<String> = report.gallery.iter().cloned().collect();
+    used_photos.extend(report.cover_photo.iter().cloned());
     for chart in report.catalog.charts.values() {
         used_metrics.extend(chart.metric_ids());
     }
     for page in report.pages() {
-        let (metrics, charts) = check_page_references(report, page, diags);
+        let (metrics, charts, photos) = check_page_references(report, page, diags);
+        used_photos.extend(photos);
         for id in metrics {
             if let Some((k, _)) = report.catalog.metrics.get_key_value(&id) {
                 used_metrics.insert(k.as_str());
@@ -73,16 +76,31 @@ pub fn check_references(report: &Report, diags: &mut Diagnostics) {
             Diagnostic::warning(&c.origin.file, c.origin.line, c.origin.col, msg).with_hint(hint),
         );
     }
+    for p in report
+        .catalog
+        .photos
+        .values()
+        .filter(|p| !used_photos.contains(&p.id))
+    {
+        let msg = format!("photo `{}` is not placed on any page", p.id);
+        let hint = format!(
+            "place it with ![](photo:{}) on its own line, name it in `gallery:` or `cover_photo:`, or remove it",
+            p.id
+        );
+        diags.push(
+            Diagnostic::warning(&p.origin.file, p.origin.line, p.origin.col, msg).with_hint(hint),
+        );
+    }
 }
 
-/// Checks the metric and chart references of one page (body, summary and
-/// kicker); returns the metric ids and chart ids it refers to.
+/// Checks the metric, chart and photo references of one page (body,
+/// summary and kicker); returns the metric, chart and photo ids it refers to.
 pub fn check_page_references(
     report: &Report,
     page: &Page,
     diags: &mut Diagnostics,
-) -> (Vec<String>, Vec<String>) {
-    let (mut metrics, mut charts) = (Vec::new(), Vec::new());
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut metrics, mut charts, mut photos) = (Vec::new(), Vec::new(), Vec::new());
     let body = scan::scan_references(page.body())
         .into_iter()
         .map(|r| (page.body_offset, r));
@@ -103,11 +121,12 @@ pub fn check_page_references(
         match r.kind {
             RefKind::Metric => metrics.push(r.id),
             RefKind::Chart => charts.push(r.id),
+            RefKind::Photo => photos.push(r.id),
             RefKind::Unknown => {}
         }
     }
     check_page_urls(page, &lines, diags);
-    (metrics, charts)
+    (metrics, charts, photos)
 }
 
 /// A summary is not trusted with script: its links may only go to http(s),
@@ -190,6 +209,21 @@ fn check_reference(
             diags.push(error("a chart must stand on its own line".into(), hint));
         }
         RefKind::Chart => {}
+        RefKind::Photo if !catalog.photos.contains_key(&r.id) => {
+            let hint = match crate::error::closest(&r.id, catalog.photos.keys()) {
+                Some(close) => format!("did you mean `photo:{close}`? Photos are declared under `photos:` in a chapter's metrics.yaml"),
+                None => "declare it under `photos:` in a chapter's metrics.yaml (id, file, alt, caption)".to_string(),
+            };
+            diags.push(error(format!("unknown photo `{}`", r.id), hint));
+        }
+        RefKind::Photo if r.inline => {
+            let hint = format!(
+                "put ![](photo:{}) on a line of its own, with blank lines around it",
+                r.id
+            );
+            diags.push(error("a photo must stand on its own line".into(), hint));
+        }
+        RefKind::Photo => {}
         RefKind::Unknown => {
             let msg = format!(
                 "`{{{{ {} }}}}` is not a metric reference and is shown as written",

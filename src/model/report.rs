@@ -11,6 +11,7 @@ use crate::load::yaml::{Money, RawMoney, RawReport, RawText, RawYear};
 use crate::model::lang::{Language, Text, is_valid_code};
 use crate::model::metric::{self, Catalog};
 use crate::model::nav::{BaseUrl, Layout};
+use crate::model::photo::{self, PhotoFiles};
 use crate::model::series::SeriesPlace;
 
 /// A page in one language, or the fallback shown in its place.
@@ -105,8 +106,14 @@ pub struct Report {
     pub home: Pages,
     /// Chapters in order.
     pub chapters: Vec<Chapter>,
-    /// Metrics and charts.
+    /// Metrics, charts and photos.
     pub catalog: Catalog,
+    /// Every publishable photo file beside a chapter, declared or not.
+    pub photo_files: PhotoFiles,
+    /// The photo on the cover.
+    pub cover_photo: Option<String>,
+    /// Photos shown together on the cover.
+    pub gallery: Vec<String>,
     /// Files under content/assets.
     pub assets: Vec<(PathBuf, PathBuf)>,
     /// Where its pages live.
@@ -161,8 +168,16 @@ pub fn build(
         }
     };
     let money = money(report.money.as_ref(), &codes, &file, &positions, diags);
-    let catalog = metric::build_catalog(&raw.metrics, &raw.broken_metrics, &codes, diags);
+    let photo_files = photo::photo_files(&raw.chapters, diags);
+    let catalog = metric::build_catalog(
+        &raw.metrics,
+        &raw.broken_metrics,
+        &photo_files,
+        &codes,
+        diags,
+    );
     check_highlights(&report.highlights, &catalog, &file, &positions, diags);
+    check_cover_photos(&report, &catalog, &file, &positions, diags);
     let home = Pages(raw.home);
     check_translations(&home, &languages, &raw.broken_pages, diags);
     let chapters = chapters(raw.chapters, &languages, &raw.broken_pages, diags);
@@ -193,6 +208,9 @@ pub fn build(
         home,
         chapters,
         catalog,
+        photo_files,
+        cover_photo: report.cover_photo.clone(),
+        gallery: report.gallery.clone(),
         assets: raw.assets,
         layout,
         series: place,
@@ -376,6 +394,33 @@ fn check_highlights(
         diags.push(
             Diagnostic::error(file, line, col, msg).with_hint(catalog.unknown_hint(id, known())),
         );
+    }
+}
+
+/// `cover_photo:` and `gallery:` name declared photos; the cover photo
+/// needs its file.
+fn check_cover_photos(
+    report: &RawReport,
+    catalog: &Catalog,
+    file: &Path,
+    positions: &Positions<'_>,
+    diags: &mut Diagnostics,
+) {
+    let cover = report.cover_photo.iter().map(|id| ("cover_photo", id));
+    let gallery = report.gallery.iter().map(|id| ("gallery", id));
+    for (key, id) in cover.chain(gallery) {
+        let (line, col) = positions
+            .value(id, 0)
+            .unwrap_or_else(|| positions.key(key, 0));
+        let msg = match catalog.photos.get(id) {
+            None => format!("`{key}` names unknown photo `{id}`"),
+            Some(photo) if photo.file.is_none() && key == "cover_photo" => {
+                format!("the cover photo `{id}` has no `file:` yet")
+            }
+            Some(_) => continue,
+        };
+        let hint = "declare the photo under `photos:` in a chapter's metrics.yaml (id, file, alt), and name it here by its id";
+        diags.push(Diagnostic::error(file, line, col, msg).with_hint(hint));
     }
 }
 

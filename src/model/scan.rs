@@ -37,6 +37,8 @@ pub enum RefKind {
     Metric,
     /// `![caption](chart:ID)`
     Chart,
+    /// `![](photo:ID)`
+    Photo,
     /// `{{ something }}` that is not a metric reference.
     Unknown,
 }
@@ -69,20 +71,23 @@ pub fn scan_references(body: &str) -> Vec<Reference> {
         });
         from = start + len + 2;
     }
-    refs.extend(chart_references(body));
+    refs.extend(figure_references(body, "chart", RefKind::Chart));
+    refs.extend(figure_references(body, "photo", RefKind::Photo));
     refs.sort_by_key(|r| r.offset);
     refs
 }
 
-/// The `![caption](chart:ID)` references of a body. Each search starts
-/// where the previous reference ended, and a line's end is found once, so
-/// a line with thousands of references is read once, not once for each.
-fn chart_references(body: &str) -> Vec<Reference> {
+/// The `![caption](chart:ID)` (or `photo:`) references of a body. Each
+/// search starts where the previous reference ended, and a line's end is
+/// found once, so a line with thousands of references is read once, not
+/// once for each.
+fn figure_references(body: &str, scheme: &str, kind: RefKind) -> Vec<Reference> {
     let mut refs = Vec::new();
     let mut from = 0;
     let (mut line_start, mut line_end) = (0, 0);
-    while let Some(at) = body[from..].find("](chart:").map(|i| i + from) {
-        let id_start = at + "](chart:".len();
+    let marker = format!("]({scheme}:");
+    while let Some(at) = body[from..].find(&marker).map(|i| i + from) {
+        let id_start = at + marker.len();
         let id_end = body[id_start..]
             .find([')', ' ', '"', '\n'])
             .map_or(body.len(), |i| i + id_start);
@@ -99,7 +104,7 @@ fn chart_references(body: &str) -> Vec<Reference> {
         let opening = line_start.max(from);
         let offset = body[opening..at].rfind("![").map_or(at, |i| i + opening);
         refs.push(Reference {
-            kind: RefKind::Chart,
+            kind,
             id: body[id_start..id_end].to_string(),
             filter: None,
             offset,

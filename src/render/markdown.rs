@@ -15,8 +15,13 @@ use crate::model::scan::{is_safe_url, options, url_scheme};
 pub struct Context<'a> {
     /// Resolves a metric reference (id, filter) to its text in the page's language.
     pub metric: &'a dyn Fn(&str, Option<&str>) -> Option<String>,
-    /// Renders chart `id` as a `<figure>` with the given caption (HTML).
-    pub figure: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// Turns an image alone in its paragraph into a `<figure>` (a chart,
+    /// a photo); `None` leaves it an image.
+    pub figure: &'a dyn Fn(&FigureRequest<'_>) -> Option<String>,
+    /// The URL an image of the page is published at, when it is not
+    /// published as written (a photo beside the chapter becomes
+    /// `photos/<hash>-960.jpg`); `None` keeps the URL.
+    pub image: &'a dyn Fn(&str) -> Option<String>,
     /// Prefix that makes footnote ids unique on the page (the section slug).
     pub id_prefix: &'a str,
     /// Ids already used on the page; new ids are added.
@@ -33,6 +38,19 @@ pub struct Context<'a> {
     pub link_base: &'a str,
     /// Accessible name of the scrolling box around each table ("Table").
     pub table_label: &'a str,
+}
+
+/// An image alone in its paragraph: `![caption](chart:ID)`,
+/// `![](photo:ID)`, `![alt](team.jpg "caption")`.
+pub struct FigureRequest<'a> {
+    /// The image's URL (a published photo's URL by then).
+    pub target: &'a str,
+    /// Its text as HTML (a chart's caption).
+    pub inner_html: &'a str,
+    /// Its text as plain text (a photo's alt text).
+    pub inner_text: &'a str,
+    /// Its title (a photo's caption).
+    pub title: &'a str,
 }
 
 /// A heading of the rendered body, for the table of contents.
@@ -134,7 +152,7 @@ fn render_events<'a>(
     let headings = assign_heading_ids(&mut events, ctx);
     number_footnotes(&mut events, ctx);
     let (unresolved, links) = rewrite_links(&mut events, urls, ctx);
-    let events = replace_chart_paragraphs(events, ctx);
+    let events = replace_figure_paragraphs(events, ctx);
     let mut html = String::with_capacity(size * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Html {
@@ -652,6 +670,7 @@ fn rewrite_links(
     let mut links = Vec::new();
     let mut urls = urls.iter();
     for event in events.iter_mut() {
+        let event_is_image = matches!(event, Event::Start(Tag::Image { .. }));
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
             event
         else {
@@ -667,6 +686,8 @@ fn rewrite_links(
                     None
                 }
             }
+        } else if let Some(published) = image_url(event_is_image, dest_url, ctx) {
+            Some(published)
         } else if !ctx.link_base.is_empty() && is_relative_url(dest_url) {
             Some(format!("{}{dest_url}", ctx.link_base))
         } else {
@@ -692,7 +713,7 @@ fn rewrite_links(
 
 /// Charts become figures; tables get a box that scrolls sideways on
 /// narrow screens (focusable and named, so keyboard users can scroll it).
-fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Vec<Event<'a>> {
+fn replace_figure_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
@@ -708,7 +729,7 @@ fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Ve
             i += 1;
             continue;
         }
-        if let Some((figure, consumed)) = chart_paragraph(&events[i..], ctx) {
+        if let Some((figure, consumed)) = figure_paragraph(&events[i..], ctx) {
             out.push(Event::Html(CowStr::from(figure)));
             i += consumed;
         } else {
@@ -719,17 +740,27 @@ fn replace_chart_paragraphs<'a>(events: Vec<Event<'a>>, ctx: &Context<'_>) -> Ve
     out
 }
 
-/// Paragraph, image `chart:ID`, caption, end image, end paragraph → figure.
-fn chart_paragraph(events: &[Event<'_>], ctx: &Context<'_>) -> Option<(String, usize)> {
+/// The published URL of an image the page shows (not of a link).
+fn image_url(is_image: bool, dest_url: &str, ctx: &Context<'_>) -> Option<String> {
+    is_image
+        .then(|| is_relative_url(dest_url))
+        .filter(|relative| *relative)
+        .and_then(|_| (ctx.image)(dest_url))
+}
+
+/// Paragraph, image, its text, end image, end paragraph → figure, when the
+/// page makes one of that image.
+fn figure_paragraph(events: &[Event<'_>], ctx: &Context<'_>) -> Option<(String, usize)> {
     let [
         Event::Start(Tag::Paragraph),
-        Event::Start(Tag::Image { dest_url, .. }),
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }),
         ..,
     ] = events
     else {
         return None;
     };
-    let id = dest_url.strip_prefix("chart:")?;
     let end_image = events
         .iter()
         .position(|e| matches!(e, Event::End(TagEnd::Image)))?;
@@ -739,9 +770,24 @@ fn chart_paragraph(events: &[Event<'_>], ctx: &Context<'_>) -> Option<(String, u
     ) {
         return None;
     }
-    let mut caption = String::new();
-    pulldown_cmark::html::push_html(&mut caption, events[2..end_image].iter().cloned());
-    let figure = (ctx.figure)(id, &caption)?;
+    let inner = &events[2..end_image];
+    let mut inner_html = String::new();
+    pulldown_cmark::html::push_html(&mut inner_html, inner.iter().cloned());
+    let inner_text: String = inner
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ => None,
+        })
+        .collect();
+    let request = FigureRequest {
+        target: dest_url,
+        inner_html: &inner_html,
+        inner_text: &inner_text,
+        title,
+    };
+    let figure = (ctx.figure)(&request)?;
     Some((figure, end_image + 2))
 }
 
@@ -765,11 +811,14 @@ mod tests {
             ("x", None) => Some("<b>".to_string()),
             _ => None,
         };
-        let figure =
-            |id: &str, caption: &str| (id == "c").then(|| format!("<figure>{caption}</figure>"));
+        let figure = |req: &FigureRequest<'_>| {
+            (req.target == "chart:c").then(|| format!("<figure>{}</figure>", req.inner_html))
+        };
+        let image = |url: &str| (url == "team.jpg").then(|| "../photos/h-960.jpg".to_string());
         let mut ctx = Context {
             metric: &metric,
             figure: &figure,
+            image: &image,
             id_prefix: "s1",
             ids,
             min_heading: 3,
@@ -782,11 +831,13 @@ mod tests {
 
     fn render_summary(text: &str) -> String {
         let metric = |_: &str, _: Option<&str>| None;
-        let figure = |_: &str, _: &str| None;
+        let figure = |_: &FigureRequest<'_>| None;
+        let image = |_: &str| None;
         let (mut ids, mut anchors) = (Ids::default(), BTreeMap::new());
         let mut ctx = Context {
             metric: &metric,
             figure: &figure,
+            image: &image,
             id_prefix: "summary",
             ids: &mut ids,
             min_heading: 3,

@@ -9,6 +9,7 @@
 //!
 //! The built-in templates for generated files get their own variables:
 //! `figure.html` (a chart in a page's text) gets `figure`, a [`FigureView`];
+//! `photo.html` (a photo anywhere) gets `photo`, a [`PhotoView`];
 //! `sitemap.xml` gets `urls`, a list of [`SitemapUrl`]; `robots.txt` gets
 //! `sitemap_url` (the sitemap's absolute URL, "" when the report has no
 //! `base_url` with a host).
@@ -148,6 +149,9 @@ pub struct PageView {
     pub description: String,
     /// Absolute (or root-relative) canonical URL.
     pub canonical_url: String,
+    /// The link-preview image (`og:image`), absolute when the report has a
+    /// `base_url` with a host; "" without a cover photo.
+    pub og_image: String,
     /// Open Graph locale (`zh_Hans`, `en`).
     pub og_locale: String,
     /// Set on the home page.
@@ -225,6 +229,10 @@ pub struct HomeView {
     pub data_csv_url: String,
     /// URL of this year's metrics as JSON ("" for a single report).
     pub data_json_url: String,
+    /// The cover photo (`cover_photo:`), if any.
+    pub cover_photo: Option<PhotoView>,
+    /// The photos of `gallery:`.
+    pub gallery: Vec<PhotoView>,
 }
 
 /// A highlight card: the number large, its words small.
@@ -331,6 +339,32 @@ pub struct FigureView {
     pub download_url: String,
     /// Label of the download link (`t.download_svg`).
     pub download_label: String,
+}
+
+/// A photo (`photo.html`): in a page's text, on the cover, in the gallery.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PhotoView {
+    /// URL of the default file, relative to the page ("" for a photo
+    /// still to come: a caption only).
+    pub src: String,
+    /// `srcset` of the fallback format (JPEG or PNG), "" for one file.
+    pub srcset: String,
+    /// `srcset` of the WebP files, "" when the photo has none.
+    pub webp_srcset: String,
+    /// `sizes`: how wide the photo is shown.
+    pub sizes: String,
+    /// Width of the default file in pixels (0 when unknown, for SVG).
+    pub width: u32,
+    /// Its height.
+    pub height: u32,
+    /// What the photo shows.
+    pub alt: String,
+    /// Caption ("" when none).
+    pub caption: String,
+    /// Credit ("" when none).
+    pub credit: String,
+    /// True below the first screen: `loading="lazy"`.
+    pub lazy: bool,
 }
 
 /// A page in `sitemap.xml`, with the same page in every language.

@@ -116,6 +116,10 @@ const SITES = [
   // A series: the languages of each year (2019 is Chinese only).
   { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true,
     years: { 2019: ['zh'], 2020: ['zh', 'en'], 2021: ['zh', 'en'] } },
+  // Photos (issue 16): generated photos (one stored sideways), a screenshot,
+  // a caption without a photo, a cover photo and a gallery; the PDF prints
+  // the print variants.
+  { name: 'photos', root: path.join(repo, 'tests/fixtures/photos'), pdf: true },
 ];
 
 function buildSite(bin, site) {

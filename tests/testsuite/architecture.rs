@@ -6,8 +6,8 @@ use std::path::Path;
 
 /// The order of `src/lib.rs`'s module doc.
 const ORDER: &[&str] = &[
-    "error", "http", "html", "load", "model", "links", "render", "lint", "output", "pdf", "build",
-    "publish", "serve", "scaffold",
+    "error", "http", "html", "load", "model", "media", "links", "render", "lint", "output", "pdf",
+    "build", "publish", "serve", "scaffold",
 ];
 
 /// The top-level modules `file`'s code (not its comments) uses.

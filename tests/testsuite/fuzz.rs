@@ -145,13 +145,16 @@ fn yaml_text() -> impl Strategy<Value = String> {
 
 fn render_markdown(body: &str) -> String {
     let metric = |id: &str, _: Option<&str>| (id == "kits").then(|| "3000".to_string());
-    let figure =
-        |id: &str, caption: &str| (id == "fund_use").then(|| format!("<figure>{caption}</figure>"));
+    let figure = |req: &markdown::FigureRequest<'_>| {
+        (req.target == "chart:fund_use").then(|| format!("<figure>{}</figure>", req.inner_html))
+    };
+    let image = |url: &str| (url == "team.jpg").then(|| "../photos/h-960.jpg".to_string());
     let mut ids = markdown::Ids::default();
     let mut anchors = BTreeMap::new();
     let mut ctx = Context {
         metric: &metric,
         figure: &figure,
+        image: &image,
         id_prefix: "s",
         ids: &mut ids,
         min_heading: 3,

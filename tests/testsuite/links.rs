@@ -71,10 +71,11 @@ fn a_broken_anchor_is_reported_where_it_is_written_not_at_a_draft_with_the_same_
 fn a_raw_html_figure_broken_on_the_whole_report_page_fails_the_build() {
     let site = Site::fixture("bilingual");
     let before = built(&site);
-    site.write("content/01-relief/photo.png", "not really a picture");
+    // Photos are processed, never copied: a copied file is a document.
+    site.write("content/01-relief/brochure.pdf", "%PDF-1.4 a brochure");
     let line = append(
         &site,
-        "<figure>\n  <img\n    alt=\"Volunteers\" src=\"photo.png\">\n</figure>\n",
+        "<figure>\n  <a\n    title=\"Volunteers\" href=\"brochure.pdf\">Brochure</a>\n</figure>\n",
     );
     let build = site.run(&["build"]);
     let err = stderr_of(&build);
@@ -82,11 +83,11 @@ fn a_raw_html_figure_broken_on_the_whole_report_page_fails_the_build() {
     // On the chapter page the picture is beside the page; on the
     // whole-report page the same relative link is not.
     assert!(
-        err.contains("broken link `photo.png`: it leads to /en/print/photo.png"),
+        err.contains("broken link `brochure.pdf`: it leads to /en/print/brochure.pdf"),
         "{err}"
     );
     assert!(
-        err.contains(&format!("┌─ {SECTION}:{}:27", line + 2)),
+        err.contains(&format!("┌─ {SECTION}:{}:30", line + 2)),
         "{err}"
     );
     assert!(err.contains("write the link in Markdown"), "{err}");
@@ -95,13 +96,16 @@ fn a_raw_html_figure_broken_on_the_whole_report_page_fails_the_build() {
     let check = site.run(&["check"]);
     let check_err = stderr_of(&check);
     assert_eq!(check.status.code(), Some(1));
-    assert!(check_err.contains("broken link `photo.png`"), "{check_err}");
+    assert!(
+        check_err.contains("broken link `brochure.pdf`"),
+        "{check_err}"
+    );
 
     // Written in Markdown, it is rebased for the whole-report page.
-    append(&site, "![Volunteers](photo.png)\n");
+    append(&site, "[Brochure](brochure.pdf)\n");
     let text = std::fs::read_to_string(site.root().join(SECTION)).unwrap();
     let fixed = text.replace(
-        "<figure>\n  <img\n    alt=\"Volunteers\" src=\"photo.png\">\n</figure>\n",
+        "<figure>\n  <a\n    title=\"Volunteers\" href=\"brochure.pdf\">Brochure</a>\n</figure>\n",
         "",
     );
     site.write(SECTION, &fixed);

@@ -20,6 +20,7 @@ mod money;
 mod new;
 mod open_data;
 mod output_hardening;
+mod photos;
 mod pipeline;
 mod print;
 mod publish;

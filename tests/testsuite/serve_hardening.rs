@@ -207,16 +207,16 @@ fn copies_linked_out_of_the_report_are_404() {
 #[test]
 fn a_copy_that_became_a_link_out_or_a_fifo_is_404_without_hanging() {
     let site = Site::fixture("bilingual");
-    site.write("content/01-relief/map.png", "a real picture");
+    site.write("content/01-relief/map.pdf", "a real picture");
     site.write("content/assets/shadow", "a real asset");
     let server = Server::start(&site);
     assert_eq!(
-        get(&server.addr, "/relief/map.png"),
+        get(&server.addr, "/relief/map.pdf"),
         (200, b"a real picture".to_vec())
     );
     assert_eq!(get(&server.addr, "/assets/shadow").0, 200);
     // After the build: the last good site still lists both files.
-    let map = site.root().join("content/01-relief/map.png");
+    let map = site.root().join("content/01-relief/map.pdf");
     std::fs::remove_file(&map).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", &map).unwrap();
     let shadow = site.root().join("content/assets/shadow");
@@ -224,7 +224,7 @@ fn a_copy_that_became_a_link_out_or_a_fifo_is_404_without_hanging() {
     let made = Command::new("mkfifo").arg(&shadow).status().unwrap();
     assert!(made.success());
     // `get` reads with a timeout: a server blocked on the FIFO fails here.
-    for path in ["/relief/map.png", "/en/relief/map.png", "/assets/shadow"] {
+    for path in ["/relief/map.pdf", "/en/relief/map.pdf", "/assets/shadow"] {
         let (status, body) = get(&server.addr, path);
         assert_eq!(status, 404, "{path}");
         assert!(

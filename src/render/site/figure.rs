@@ -1,20 +1,57 @@
-//! A chart placed in a page's text, through the theme's `figure.html`.
+//! Figures in a page's text: a chart through the theme's `figure.html`,
+//! a photo through its `photo.html`.
 
+use crate::load::discover::Page;
 use crate::model::nav;
-use crate::render::markdown::unique_id;
+use crate::render::markdown::{FigureRequest, unique_id};
 use crate::render::view::FigureView;
 
+use super::photo::{PhotoText, Placement};
 use super::prose::PageMarkdown;
 
 impl PageMarkdown<'_> {
-    /// The figure for chart `id` with its caption (inline HTML); `None`
-    /// for a chart the report does not have. A template error is kept for
-    /// the page to report, and the figure left out.
-    pub(super) fn figure(&self, id: &str, caption: &str) -> Option<String> {
-        let view = self.figure_view(id, caption)?;
-        let mut ctx = tera::Context::new();
-        ctx.insert("figure", &view);
-        match self.renderer.theme.tera.render(FIGURE_TEMPLATE, &ctx) {
+    /// The figure an image alone in its paragraph of `page` becomes: a
+    /// chart (`chart:ID`), a declared photo (`photo:ID`) or one of the
+    /// page's own photos; `None` for anything else. A template error is
+    /// kept for the page to report, and the figure left out.
+    pub(super) fn figure(
+        &self,
+        req: &FigureRequest<'_>,
+        page: &Page,
+        print: bool,
+    ) -> Option<String> {
+        let html = if let Some(id) = req.target.strip_prefix("chart:") {
+            let view = self.figure_view(id, req.inner_html)?;
+            let mut ctx = tera::Context::new();
+            ctx.insert("figure", &view);
+            self.renderer.theme.tera.render(FIGURE_TEMPLATE, &ctx)
+        } else {
+            let placement = if print {
+                Placement::Print
+            } else {
+                Placement::Text
+            };
+            let r = self.renderer;
+            let view = match req.target.strip_prefix("photo:") {
+                Some(id) => {
+                    let photo = r.report.catalog.photos.get(id)?;
+                    r.declared_photo_view(photo, &self.lang.code, self.path, placement)
+                }
+                None => {
+                    let file = r
+                        .photo_file_by_url(req.target)
+                        .or_else(|| r.photo_file_of(&page.file, req.target))?;
+                    let words = PhotoText {
+                        alt: req.inner_text.to_string(),
+                        caption: req.title.to_string(),
+                        credit: String::new(),
+                    };
+                    r.photo_view(file, words, self.path, placement)
+                }
+            };
+            r.photo_html(&view)
+        };
+        match html {
             Ok(html) => Some(html),
             Err(err) => {
                 let mut failed = self.failed.borrow_mut();

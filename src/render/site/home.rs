@@ -10,6 +10,7 @@ use crate::render::view::{CardView, HomeView, PageView};
 
 use super::Renderer;
 use super::pages::Scope;
+use super::photo::Placement;
 use super::prose::PageMarkdown;
 
 impl Renderer<'_> {
@@ -34,6 +35,13 @@ impl Renderer<'_> {
             md.render(t.page, "foreword", 2, scope).html
         });
         let title = self.report.title.get(code).to_string();
+        // On the whole-report page (printed), photos at print size.
+        let printed = !scope.link_base.is_empty();
+        let (cover, gallery) = if printed {
+            (Placement::Print, Placement::Print)
+        } else {
+            (Placement::Cover, Placement::Gallery)
+        };
         let mut page = self.page_view(lang, path, PageType::Home, title);
         page.home = Some(HomeView {
             highlights,
@@ -42,6 +50,16 @@ impl Renderer<'_> {
             fallback: foreword.as_ref().and_then(|t| self.fallback_view(t)),
             data_csv_url: self.data_url(path, "csv"),
             data_json_url: self.data_url(path, "json"),
+            cover_photo: self
+                .cover_photo()
+                .map(|p| self.declared_photo_view(p, code, path, cover)),
+            gallery: self
+                .report
+                .gallery
+                .iter()
+                .filter_map(|id| self.report.catalog.photos.get(id))
+                .map(|p| self.declared_photo_view(p, code, path, gallery))
+                .collect(),
         });
         page
     }

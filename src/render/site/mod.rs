@@ -15,6 +15,7 @@ mod figure;
 mod home;
 mod not_found;
 mod pages;
+mod photo;
 mod print;
 mod prose;
 pub mod series;

@@ -213,6 +213,7 @@ impl Renderer<'_> {
             title,
             description,
             canonical_url: self.report.base_url.absolute(path),
+            og_image: self.og_image(),
             og_locale: lang.tag.replace('-', "_"),
             home: None,
             chapter: None,

@@ -11,7 +11,7 @@ use crate::model::number::Numbers;
 use crate::model::report::Report;
 use crate::model::scan::{self, RefKind};
 use crate::render::charts::RenderedChart;
-use crate::render::markdown::{self, Context, Ids};
+use crate::render::markdown::{self, Context, FigureRequest, Ids};
 
 use super::Renderer;
 use super::pages::Scope;
@@ -65,10 +65,14 @@ impl<'a> PageMarkdown<'a> {
         let code = self.lang.code.as_str();
         let words = self.renderer.numbers(code);
         let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, code, words);
-        let figure = |id: &str, caption: &str| self.figure(id, caption);
+        // A body shown on another page is on the whole-report page, printed.
+        let print = !scope.link_base.is_empty();
+        let figure = |req: &FigureRequest<'_>| self.figure(req, page, print);
+        let image = |url: &str| self.renderer.published_image(&page.file, url, self.path);
         let mut ctx = Context {
             metric: &metric,
             figure: &figure,
+            image: &image,
             id_prefix,
             ids: scope.ids,
             min_heading: min_heading + scope.depth,
@@ -119,10 +123,12 @@ pub(super) fn replace_metrics(text: &str, report: &Report, lang: &str, words: &N
 pub(super) fn inline_markdown(text: &str, report: &Report, lang: &str, words: &Numbers) -> String {
     let mut ids = Ids::default();
     let metric = |id: &str, filter: Option<&str>| metric_text(report, id, filter, lang, words);
-    let figure = |_: &str, _: &str| None;
+    let figure = |_: &FigureRequest<'_>| None;
+    let image = |_: &str| None;
     let mut ctx = Context {
         metric: &metric,
         figure: &figure,
+        image: &image,
         id_prefix: "summary",
         ids: &mut ids,
         min_heading: 2,
