@@ -1,14 +1,16 @@
 //! Renders every page of the report in every language, the charts, the
-//! sitemap, robots.txt and 404 page, and pushes each file into a
+//! sitemap, robots.txt and 404 page, the logo, and pushes each file into a
 //! [`Sink`] as soon as it is finished, so no page is held longer than it
 //! takes to write it.
 //!
 //! By what they render: [`pages`] (one page through its template),
 //! [`home`], [`chapter`], [`print`] (the whole report on one page),
 //! [`prose`] (Markdown bodies), [`figure`] (chart figures), [`not_found`],
-//! [`sitemap`] (sitemap.xml and robots.txt) and [`copies`] (theme assets
-//! and files copied from content/).
+//! [`sitemap`] (sitemap.xml and robots.txt), [`brand`] (the logo and
+//! `site.brand`) and [`copies`] (theme assets and files copied from
+//! content/).
 
+pub mod brand;
 mod chapter;
 mod copies;
 mod figure;
@@ -145,6 +147,10 @@ pub fn render(
         for (path, bytes) in copies::asset_files(theme) {
             done.put(sink, path, bytes)?;
         }
+    }
+    let series_brand = report.series.as_ref().map(|p| &p.series.brand);
+    if let Some(logo) = brand::own_logo(&report.brand, series_brand) {
+        done.put(sink, brand::logo_path(logo), &logo.bytes)?;
     }
     for (code, rendered) in charts {
         for (id, chart) in rendered {
