@@ -372,9 +372,15 @@ fn checked_logo(
             );
         }
         LogoRead::Missing => {
+            let folder = file
+                .parent()
+                .map_or(String::new(), |p| p.display().to_string());
+            let hint = format!(
+                "check the spelling; the path is relative to the folder of this file ({folder}/)"
+            );
             return error(
                 format!("`logo: {written}`: there is no file {}", raw.file.display()),
-                "check the spelling; the path is relative to the folder of this file (content/)",
+                &hint,
             );
         }
         LogoRead::Unreadable(why) => {
@@ -389,7 +395,7 @@ fn checked_logo(
             if let Some(problem) = svg_problem(&bytes) {
                 return error(
                     format!("the SVG logo {} {problem}", raw.file.display()),
-                    "the logo is published at the site's own address, where such content could run as the site: export it again as a plain drawing (no scripts, event attributes, links, embedded HTML or entities), for example with svgo",
+                    "the logo is published at the site's own address, where such content could run as the site: export it again as a plain drawing (no scripts, event attributes such as onload=, javascript: links, embedded HTML or entities), for example with svgo",
                 );
             }
             svg_size(&bytes)
