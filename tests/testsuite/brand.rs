@@ -10,8 +10,8 @@ use nianbao::model::brand::{AA, DARK_PAPER, LIGHT_PAPER, Rgb};
 
 use crate::common::{Site, stderr_of};
 
-/// A small SVG logo: a mark and a word, 160×48.
-const SVG_LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 48" width="160" height="48"><rect x="0" y="4" width="40" height="40" rx="8" fill="#0b6e4f"/><circle cx="20" cy="24" r="10" fill="#fbfaf7"/><text x="50" y="32" font-family="Georgia, serif" font-size="22" fill="#0b6e4f">Oasis</text></svg>
+/// A small SVG logo: a mark and a word, 116×48.
+const SVG_LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 116 48" width="116" height="48"><rect x="0" y="4" width="40" height="40" rx="8" fill="#0b6e4f"/><circle cx="20" cy="24" r="10" fill="#fbfaf7"/><text x="50" y="32" font-family="Georgia, serif" font-size="22" fill="#0b6e4f">Oasis</text></svg>
 "##;
 
 /// A 1×1 PNG.
@@ -91,7 +91,7 @@ fn an_svg_logo_and_an_accent_reach_header_cover_favicon_and_print() {
         );
         assert!(
             html.contains(&format!(
-                r#"<img class="site-logo" src="{src}" alt="{org}" width="160" height="48">"#
+                r#"<img class="site-logo" src="{src}" alt="{org}" width="116" height="48">"#
             )),
             "{page}: no header logo"
         );
