@@ -107,6 +107,11 @@ fn an_svg_logo_and_an_accent_reach_header_cover_favicon_and_print() {
         let style_at = html.find("<style>").unwrap();
         assert!(html.find("rel=\"stylesheet\"").unwrap() < style_at);
     }
+    // A chart's highlighted series takes the accent (charts sit on light
+    // paper in both schemes).
+    let chart = site.read("charts/training.en.svg");
+    assert!(chart.to_ascii_lowercase().contains("#0b6e4f"), "{chart}");
+    assert!(!chart.to_ascii_lowercase().contains("#b3261e"));
     // A chapter page shows the header logo too; the whole-report page
     // (which `--pdf` prints) shows it on its cover.
     let chapter = site.read("en/relief/index.html");

@@ -3,6 +3,7 @@
 //! fingerprinted name, byte for byte.
 
 use crate::model::brand::{Brand, Logo};
+use crate::render::charts::ChartStyle;
 use crate::render::fingerprint;
 use crate::render::view::BrandView;
 
@@ -49,4 +50,15 @@ pub(super) fn view(brand: &Brand, root: &str, alt: &str) -> BrandView {
             String::new()
         },
     }
+}
+
+/// The theme's chart style with the brand's accent for the series a chart
+/// highlights (`highlight:`). Charts sit on light paper in both schemes,
+/// so they take the light scheme's accent.
+pub(super) fn chart_style(theme: &ChartStyle, brand: &Brand) -> ChartStyle {
+    let mut style = theme.clone();
+    if let Some(accent) = &brand.accent {
+        style.accent = accent.light.hex();
+    }
+    style
 }

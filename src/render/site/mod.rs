@@ -348,6 +348,8 @@ struct Renderer<'a> {
     options: RenderOptions,
     /// Theme static file name → fingerprinted path below the output folder.
     assets: BTreeMap<String, String>,
+    /// The theme's chart colours, with the brand's accent.
+    chart: crate::render::charts::ChartStyle,
     fallback_i18n: I18n,
     /// How each language writes numbers in this report (the theme's words
     /// with the report's `money:` and `precision:`).
@@ -367,6 +369,7 @@ impl<'a> Renderer<'a> {
             theme,
             options,
             assets: copies::asset_paths(theme),
+            chart: brand::chart_style(&theme.chart, &report.brand),
             fallback_i18n: I18n::default(),
             numbers: report_numbers(report, theme),
             chapter_texts: BTreeMap::new(),
@@ -453,7 +456,7 @@ impl<'a> Renderer<'a> {
                     catalog,
                     &lang.code,
                     words,
-                    &self.theme.chart,
+                    &self.chart,
                     &format!("chart-{id}"),
                     &labels,
                 );

@@ -303,7 +303,7 @@ impl SeriesPages<'_> {
             &trend.catalog,
             lang,
             &words,
-            &self.theme.chart,
+            &super::brand::chart_style(&self.theme.chart, &self.series.brand),
             &chart.id,
             &labels,
         )
