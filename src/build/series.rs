@@ -70,7 +70,12 @@ pub(super) fn stages<S: Sink>(
             if sink.is_none()
                 && let Some(open) = open.take()
             {
-                sink = Some(Scanning::new(open()?, series.base_url.clone()));
+                let opened = Scanning::new(open()?, series.base_url.clone());
+                // The series' logo, before the years whose pages show it.
+                if let Some(logo) = &series.brand.logo {
+                    opened.put(&site::brand::logo_path(logo), &[&logo.bytes])?;
+                }
+                sink = Some(opened);
             }
             if let Some(sink) = sink.as_ref() {
                 themes.put_new_files(sink)?;

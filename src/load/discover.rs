@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::load::frontmatter;
 use crate::load::fsguard::{Boundary, Kind, Refusal};
+use crate::load::logo::{self, RawLogo};
 use crate::load::photo::{Probe, is_photo_file, probe};
 use crate::load::yaml::{self, RawFrontMatter, RawMetricsFile, RawReport, RawSeries};
 
@@ -122,6 +123,8 @@ pub struct RawSite {
     /// Markdown files that could not be read or parsed (already reported):
     /// they exist, so they are not "missing translations".
     pub broken_pages: Vec<PathBuf>,
+    /// The logo report.yaml's `brand:` names, as read.
+    pub logo: Option<RawLogo>,
 }
 
 /// Reads the report folder under `root`. Problems are collected, not fatal:
@@ -168,6 +171,10 @@ pub fn discover_in(
         }
     });
     let languages: Option<Vec<String>> = report.as_ref().and_then(|(_, _, r)| r.languages.clone());
+    let written_logo = report
+        .as_ref()
+        .and_then(|(_, _, r)| r.brand.as_ref()?.logo.clone());
+    let logo = written_logo.map(|w| logo::read(&boundary, content, &w));
     let mut walker = Walker {
         root,
         boundary: &boundary,
@@ -175,9 +182,14 @@ pub fn discover_in(
         diags,
         parsed: parse_pages(&boundary, content),
         broken_pages: Vec::new(),
+        logo_entry: logo
+            .as_ref()
+            .and_then(|l| logo::top_entry(&l.written))
+            .map(|top| content.join(top)),
     };
     let mut site = walker.content(content, report);
     site.broken_pages = std::mem::take(&mut walker.broken_pages);
+    site.logo = logo;
     (site, walker.diags)
 }
 
@@ -190,6 +202,9 @@ struct Walker<'a> {
     parsed: HashMap<PathBuf, (Option<Page>, Diagnostics)>,
     /// Markdown files that failed to load.
     broken_pages: Vec<PathBuf>,
+    /// The logo, when it lies at the top of content/ itself: it is not an
+    /// unknown file there.
+    logo_entry: Option<PathBuf>,
 }
 
 /// Reads and parses every Markdown file below `content` in parallel: most
@@ -261,11 +276,13 @@ impl Walker<'_> {
             assets: Vec::new(),
             broken_metrics: Vec::new(),
             broken_pages: Vec::new(),
+            logo: None,
         };
         let mut chapter_dirs = Vec::new();
         for (entry, kind) in self.sorted_entries(content) {
             let name = file_name(&entry);
-            if name == "report.yaml" {
+            let is_logo = kind == Kind::File && self.logo_entry.as_ref() == Some(&entry);
+            if name == "report.yaml" || is_logo {
                 continue;
             }
             if kind == Kind::Dir {

@@ -5,6 +5,7 @@ pub mod discover;
 pub mod frontmatter;
 pub mod fsguard;
 pub mod locate;
+pub mod logo;
 pub mod photo;
 pub mod series;
 pub mod theme;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::{read_text, relative};
 use crate::load::fsguard::{Boundary, Kind};
+use crate::load::logo::{self, RawLogo};
 use crate::load::yaml::{self, RawReport, RawSeries};
 
 /// The file that makes `content/` a series.
@@ -24,6 +25,8 @@ pub struct RawSeriesSite {
     pub raw: RawSeries,
     /// Year folders, oldest first.
     pub years: Vec<RawYearFolder>,
+    /// The logo series.yaml's `brand:` names, as read.
+    pub logo: Option<RawLogo>,
 }
 
 /// A year folder, with the languages its report.yaml names (read ahead so
@@ -66,22 +69,28 @@ pub fn discover_series(root: &Path) -> (Option<RawSeriesSite>, Diagnostics) {
             return (None, diags);
         }
     };
-    let years = year_folders(root, &boundary, &content, &mut diags);
+    let written_logo = raw.brand.as_ref().and_then(|b| b.logo.clone());
+    let logo = written_logo.map(|w| logo::read(&boundary, &content, &w));
+    let logo_entry = logo.as_ref().and_then(|l| logo::top_entry(&l.written));
+    let years = year_folders(root, &boundary, &content, logo_entry.as_deref(), &mut diags);
     let site = RawSeriesSite {
         file,
         text,
         raw,
         years,
+        logo,
     };
     (Some(site), diags)
 }
 
 /// The year folders of `content/`, oldest first. Anything else at the top
-/// of a series is reported: a series holds one folder per year.
+/// of a series is reported: a series holds one folder per year, and the
+/// file or folder (`logo_entry`) holding the series' logo.
 fn year_folders(
     root: &Path,
     boundary: &Boundary,
     content: &Path,
+    logo_entry: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Vec<RawYearFolder> {
     let entries = match std::fs::read_dir(content) {
@@ -104,7 +113,10 @@ fn year_folders(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name == SERIES_FILE || crate::load::discover::is_ignored(&name) {
+        if name == SERIES_FILE
+            || crate::load::discover::is_ignored(&name)
+            || (logo_entry == Some(name.as_str()) && year_number(&name).is_none())
+        {
             continue;
         }
         let rel = relative(root, &path);

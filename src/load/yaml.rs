@@ -82,6 +82,23 @@ pub struct RawReport {
     /// Decimals of the compact unit money is rounded to in prose.
     #[serde(default)]
     pub precision: Option<u8>,
+    /// The organisation's accent colour and logo. A year of a series
+    /// without one takes the series' (see `model::brand`).
+    #[serde(default)]
+    pub brand: Option<RawBrand>,
+}
+
+/// `brand:` as written in report.yaml or series.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrand {
+    /// A CSS hex colour, `#rgb` or `#rrggbb` (quoted: `#` starts a YAML comment).
+    #[serde(default)]
+    pub accent: Option<String>,
+    /// The logo, an SVG or PNG file, relative to the folder of the file
+    /// that names it (`content/`).
+    #[serde(default)]
+    pub logo: Option<String>,
 }
 
 impl RawReport {
@@ -158,6 +175,10 @@ pub struct RawSeries {
     /// Money rounding in prose, inherited by every year.
     #[serde(default)]
     pub precision: Option<u8>,
+    /// Accent colour and logo of the series home, and of every year that
+    /// sets none of its own.
+    #[serde(default)]
+    pub brand: Option<RawBrand>,
 }
 
 /// `money:` as written: one style for every language, or one per language.
@@ -511,6 +532,10 @@ fn plain_words(message: &str) -> String {
             "a chart (id:, type:, title:, series:, …)",
         ),
         ("struct RawGroup", "a group (label:, series:)"),
+        (
+            "struct RawBrand",
+            "a brand (accent: \"#0b6e4f\", logo: assets/logo.svg)",
+        ),
         ("struct RawPoint", "a point ({ x: 2020, metric: ID })"),
         (
             "recursion limit exceeded",
@@ -706,7 +731,7 @@ mod tests {
         assert_eq!(
             err.hint.as_deref(),
             Some(
-                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, cover_photo, gallery, money, precision"
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, cover_photo, gallery, money, precision, brand"
             )
         );
         let err =

@@ -1,5 +1,6 @@
 //! MODEL: validation and linking of what was loaded. Pure: no IO.
 
+pub mod brand;
 pub mod lang;
 pub mod metric;
 pub mod nav;

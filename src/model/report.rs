@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::discover::{Localized, Page, RawChapter, RawSite};
 use crate::load::locate::Positions;
 use crate::load::yaml::{Money, RawMoney, RawReport, RawText, RawYear};
+use crate::model::brand::{self, Brand};
 use crate::model::lang::{Language, Text, is_valid_code};
 use crate::model::metric::{self, Catalog};
 use crate::model::nav::{BaseUrl, Layout};
@@ -102,6 +103,8 @@ pub struct Report {
     pub money: BTreeMap<String, Money>,
     /// Decimals of the compact unit money is rounded to in prose.
     pub precision: Option<u8>,
+    /// Accent colour and logo (a year's own, else its series').
+    pub brand: Brand,
     /// Home page (foreword).
     pub home: Pages,
     /// Chapters in order.
@@ -168,6 +171,17 @@ pub fn build(
         }
     };
     let money = money(report.money.as_ref(), &codes, &file, &positions, diags);
+    let own_brand = brand::build(
+        report.brand.as_ref(),
+        raw.logo.as_ref(),
+        &file,
+        &positions,
+        diags,
+    );
+    let brand = match &place {
+        Some(place) => own_brand.or(&place.series.brand),
+        None => own_brand,
+    };
     let photo_files = photo::photo_files(&raw.chapters, diags);
     let catalog = metric::build_catalog(
         &raw.metrics,
@@ -205,6 +219,7 @@ pub fn build(
         highlights: report.highlights,
         money,
         precision: report.precision,
+        brand,
         home,
         chapters,
         catalog,

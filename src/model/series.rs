@@ -14,6 +14,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::locate::Positions;
 use crate::load::series::RawSeriesSite;
 use crate::load::yaml::Money;
+use crate::model::brand::{self, Brand};
 use crate::model::lang::{Language, Text};
 use crate::model::metric::{self, Catalog, ChangeKind, Chart, ChartData, Metric, Point, Unit};
 use crate::model::nav::BaseUrl;
@@ -49,6 +50,9 @@ pub struct Series {
     pub money: BTreeMap<String, Money>,
     /// Money rounding in prose on the series' own pages.
     pub precision: Option<u8>,
+    /// Accent colour and logo of the series home and of every year that
+    /// sets none of its own.
+    pub brand: Brand,
     /// Every year, oldest first.
     pub years: Vec<YearEntry>,
 }
@@ -214,6 +218,13 @@ pub fn build(
         trends: raw.raw.trends.clone(),
         money: report::money(raw.raw.money.as_ref(), &codes, file, &positions, diags),
         precision: raw.raw.precision,
+        brand: brand::build(
+            raw.raw.brand.as_ref(),
+            raw.logo.as_ref(),
+            file,
+            &positions,
+            diags,
+        ),
         years,
     })
 }

@@ -14,6 +14,8 @@
 //! `sitemap_url` (the sitemap's absolute URL, "" when the report has no
 //! `base_url` with a host).
 //!
+//! `docs/themes.md` lists every variable for theme authors.
+//!
 //! These are view structs made for templates, not nianbao's internal
 //! types, so the internals can change without breaking themes.
 
@@ -56,6 +58,34 @@ pub struct SiteView {
     pub generator: String,
     /// The series this page belongs to; `None` for a single report.
     pub series: Option<SeriesNav>,
+    /// The organisation's accent colour and logo (`brand:`).
+    pub brand: BrandView,
+}
+
+/// The organisation's brand (`brand:` in report.yaml or series.yaml; a
+/// year of a series without its own shows the series'). Every value is
+/// "" (or 0) when the report does not set it: the theme's own look.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BrandView {
+    /// The accent for the light scheme, `#rrggbb` (`--accent`).
+    pub accent: String,
+    /// A pale tint of it on the light paper (`--accent-soft`).
+    pub accent_soft: String,
+    /// The accent for the dark scheme, derived to reach 4.5:1 on the dark paper.
+    pub accent_dark: String,
+    /// A dark tint of it on the dark paper.
+    pub accent_dark_soft: String,
+    /// The logo's URL relative to this page.
+    pub logo_url: String,
+    /// Its media type: `image/svg+xml` or `image/png` (for the favicon link).
+    pub logo_type: String,
+    /// Its intrinsic width in CSS pixels (0 when the file does not say).
+    pub logo_width: u32,
+    /// Its intrinsic height in CSS pixels (0 when the file does not say).
+    pub logo_height: u32,
+    /// Its text alternative: the organisation's name (the title when
+    /// there is none); "" without a logo.
+    pub logo_alt: String,
 }
 
 /// A series as every page of it links to it: its home and every year.

@@ -7,6 +7,7 @@ mod common;
 
 mod add_year;
 mod architecture;
+mod brand;
 mod build;
 mod check;
 mod cli;

@@ -1,14 +1,16 @@
 //! Renders every page of the report in every language, the charts, the
-//! sitemap, robots.txt and 404 page, and pushes each file into a
+//! sitemap, robots.txt and 404 page, the logo, and pushes each file into a
 //! [`Sink`] as soon as it is finished, so no page is held longer than it
 //! takes to write it.
 //!
 //! By what they render: [`pages`] (one page through its template),
 //! [`home`], [`chapter`], [`print`] (the whole report on one page),
 //! [`prose`] (Markdown bodies), [`figure`] (chart figures), [`not_found`],
-//! [`sitemap`] (sitemap.xml and robots.txt) and [`copies`] (theme assets
-//! and files copied from content/).
+//! [`sitemap`] (sitemap.xml and robots.txt), [`brand`] (the logo and
+//! `site.brand`) and [`copies`] (theme assets and files copied from
+//! content/).
 
+pub mod brand;
 mod chapter;
 mod copies;
 mod figure;
@@ -146,6 +148,10 @@ pub fn render(
         for (path, bytes) in copies::asset_files(theme) {
             done.put(sink, path, bytes)?;
         }
+    }
+    let series_brand = report.series.as_ref().map(|p| &p.series.brand);
+    if let Some(logo) = brand::own_logo(&report.brand, series_brand) {
+        done.put(sink, brand::logo_path(logo), &logo.bytes)?;
     }
     for (code, rendered) in charts {
         for (id, chart) in rendered {
@@ -343,6 +349,8 @@ struct Renderer<'a> {
     options: RenderOptions,
     /// Theme static file name → fingerprinted path below the output folder.
     assets: BTreeMap<String, String>,
+    /// The theme's chart colours, with the brand's accent.
+    chart: crate::render::charts::ChartStyle,
     fallback_i18n: I18n,
     /// How each language writes numbers in this report (the theme's words
     /// with the report's `money:` and `precision:`).
@@ -362,6 +370,7 @@ impl<'a> Renderer<'a> {
             theme,
             options,
             assets: copies::asset_paths(theme),
+            chart: brand::chart_style(&theme.chart, &report.brand),
             fallback_i18n: I18n::default(),
             numbers: report_numbers(report, theme),
             chapter_texts: BTreeMap::new(),
@@ -448,7 +457,7 @@ impl<'a> Renderer<'a> {
                     catalog,
                     &lang.code,
                     words,
-                    &self.theme.chart,
+                    &self.chart,
                     &format!("chart-{id}"),
                     &labels,
                 );

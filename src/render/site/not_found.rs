@@ -20,6 +20,9 @@ pub(super) fn from_base_path(site: &mut SiteView, base: &str) {
     for url in site.assets.values_mut() {
         *url = rebase(url);
     }
+    if !site.brand.logo_url.is_empty() {
+        site.brand.logo_url = rebase(&site.brand.logo_url);
+    }
     for link in &mut site.languages {
         link.url = rebase(&link.url);
     }

@@ -50,6 +50,21 @@ impl<'s> Scope<'s> {
     }
 }
 
+/// The logo's text alternative in `code`: the organisation's name, else
+/// the title.
+pub(super) fn logo_alt(
+    organization: &Option<crate::model::lang::Text>,
+    title: &crate::model::lang::Text,
+    code: &str,
+) -> String {
+    organization
+        .as_ref()
+        .map(|o| o.get(code))
+        .filter(|o| !o.trim().is_empty())
+        .unwrap_or_else(|| title.get(code))
+        .to_string()
+}
+
 impl Renderer<'_> {
     /// Renders one page through its template.
     pub(super) fn page(
@@ -146,6 +161,7 @@ impl Renderer<'_> {
             series: r.series.as_ref().map(|place| {
                 super::series::nav(&place.series, self.theme, code, path, Some(&r.year))
             }),
+            brand: super::brand::view(&r.brand, &root, &logo_alt(&r.organization, &r.title, code)),
             root,
             languages: self.language_links(lang, path, kind),
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),

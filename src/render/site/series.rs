@@ -303,7 +303,7 @@ impl SeriesPages<'_> {
             &trend.catalog,
             lang,
             &words,
-            &self.theme.chart,
+            &super::brand::chart_style(&self.theme.chart, &self.series.brand),
             &chart.id,
             &labels,
         )
@@ -376,6 +376,11 @@ impl SeriesPages<'_> {
                 .into_iter()
                 .map(|(k, v)| (k, format!("{root}{v}")))
                 .collect(),
+            brand: super::brand::view(
+                &s.brand,
+                &root,
+                &super::pages::logo_alt(&s.organization, &s.title, code),
+            ),
             root,
             languages,
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
