@@ -52,6 +52,22 @@ pub fn check_references(report: &Report, diags: &mut Diagnostics) {
         }
         used_charts.extend(charts);
     }
+    // A photo's words are plain text, but may quote metrics.
+    for p in report.catalog.photos.values() {
+        let texts = [&p.alt, &p.caption, &p.credit].into_iter().flatten();
+        for text in texts.flat_map(|t| t.0.values()) {
+            for r in scan::scan_references(text)
+                .into_iter()
+                .filter(|r| r.kind == RefKind::Metric)
+            {
+                let o = &p.origin;
+                check_reference(report, &r, &o.file, o.line, o.col, diags);
+                if let Some((k, _)) = report.catalog.metrics.get_key_value(&r.id) {
+                    used_metrics.insert(k.as_str());
+                }
+            }
+        }
+    }
     for m in report
         .catalog
         .metrics

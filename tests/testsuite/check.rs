@@ -146,3 +146,30 @@ fn json_goes_to_stdout_even_for_a_clean_report() {
     assert_eq!(doc["errors"], 0);
     assert!(doc["diagnostics"].is_array());
 }
+
+#[test]
+fn a_metric_quoted_in_a_photo_caption_must_exist() {
+    let site = Site::fixture("photos");
+    let metrics = "content/01-lights/metrics.yaml";
+    let text = std::fs::read_to_string(site.root().join(metrics)).unwrap();
+    let caption = "旧船屋：第一盏灯在这里点亮（没有留下照片）";
+    assert!(text.contains(caption));
+    site.write(
+        metrics,
+        &text.replace(caption, "旧船屋：{{ metric:lamp_checked }}"),
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let doc = json(&out);
+    let unknown = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"] == "unknown metric `lamp_checked`")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(unknown["file"], metrics, "{doc}");
+    assert!(
+        unknown["hint"].as_str().unwrap().contains("lamps_checked"),
+        "{doc}"
+    );
+}

@@ -10,6 +10,7 @@ use crate::model::photo::{Photo, PhotoFile};
 use crate::render::view::PhotoView;
 
 use super::Renderer;
+use super::prose::replace_metrics;
 
 /// Where a photo is shown, which decides the files offered and `sizes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +54,12 @@ impl Renderer<'_> {
         path: &str,
         placement: Placement,
     ) -> PhotoView {
+        // Plain text, with metric references in the page's numbers, as in prose.
+        let numbers = self.numbers(lang);
         let text = |t: &Option<crate::model::lang::Text>| {
-            t.as_ref()
-                .map_or(String::new(), |t| t.get(lang).to_string())
+            t.as_ref().map_or(String::new(), |t| {
+                replace_metrics(t.get(lang), self.report, lang, numbers)
+            })
         };
         let words = PhotoText {
             alt: text(&photo.alt),
