@@ -194,3 +194,54 @@ fn every_metric_appears_in_both_languages() {
         }
     }
 }
+
+/// The source's six photo captions stand beside the chapters they
+/// illustrate, as captions (no photographs are available), not as a list
+/// on the cover; the one quoting a metric shows its value.
+#[test]
+fn photo_captions_stand_beside_their_chapters() {
+    let site = built();
+    let page = |path: &str| std::fs::read_to_string(site.output().join(path)).unwrap();
+    for (path, caption) in [
+        (
+            "epidemic-poverty/index.html",
+            "向湖北省孝感市捐赠1000余万元防疫物资",
+        ),
+        (
+            "en/epidemic-poverty/index.html",
+            "Epidemic prevention supplies worth over CNY 10 million donated to Xiaogan",
+        ),
+        (
+            "rescue-donation/index.html",
+            "“红十字送健康”应急救护培训进机关",
+        ),
+        (
+            "en/communication/index.html",
+            "The “One-Person Band” online concert",
+        ),
+        ("exchange/index.html", "首次川渝地区红十字供水救援联合演练"),
+        (
+            "en/exchange/index.html",
+            "Red Cross volunteers supporting community-based joint prevention",
+        ),
+    ] {
+        let html = page(path);
+        let figures: Vec<&str> = html
+            .split("<figure class=\"photo photo-to-come\">")
+            .skip(1)
+            .collect();
+        assert!(
+            figures
+                .iter()
+                .any(|f| f.split("</figure>").next().unwrap().contains(caption)),
+            "{path}: no caption figure with `{caption}`"
+        );
+    }
+    for cover in ["index.html", "en/index.html"] {
+        let html = page(cover);
+        assert!(
+            !html.contains("图片说明") && !html.contains("Moments of the year"),
+            "{cover} still lists the captions"
+        );
+    }
+}
