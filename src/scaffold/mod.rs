@@ -308,8 +308,7 @@ fn year_of_day(days: i64) -> i32 {
     i32::try_from(year).unwrap_or(1970)
 }
 
-const GITIGNORE: &str =
-    "# Built by `nianbao build`; publish with `nianbao publish`.\n/output/\n/.output.nianbao-*\n";
+const GITIGNORE: &str = "# Built by `nianbao build`; publish with `nianbao publish`.\n/output/\n/.output.nianbao-*\n# Photos made for the web, kept so an unchanged one is not encoded again; safe to delete.\n/.nianbao-cache/\n";
 
 const README: &str = include_str!("README.tmpl.md");
 

@@ -76,6 +76,10 @@ fn the_default_bilingual_report_builds_and_passes_check_strict() {
         "domain is explained"
     );
     assert!(read(&root, "README.md").contains("nianbao publish"));
+    let ignored = read(&root, ".gitignore");
+    for line in ["/output/", "/.nianbao-cache/"] {
+        assert!(ignored.lines().any(|l| l == line), "{line} in {ignored}");
+    }
 }
 
 #[test]
