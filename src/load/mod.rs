@@ -8,6 +8,7 @@ pub mod locate;
 pub mod logo;
 pub mod photo;
 pub mod series;
+pub mod svg;
 pub mod theme;
 pub mod yaml;
 

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
 
+use crate::load::svg;
+
 /// The largest photo file read, in bytes: a camera JPEG is a few MB, a
 /// 100-megapixel PNG may be tens of MB.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -36,7 +38,8 @@ pub struct Probe {
     pub hash: String,
     /// Its format.
     pub kind: PhotoKind,
-    /// Width as displayed (after EXIF orientation), 0 when unknown (SVG).
+    /// Width as displayed (after EXIF orientation); for an SVG the size it
+    /// declares, 0 when it declares none.
     pub width: u32,
     /// Height as displayed, 0 when unknown (SVG).
     pub height: u32,
@@ -78,11 +81,18 @@ pub fn probe(path: &Path) -> Result<Probe, String> {
     let bytes = read_bounded(path)?;
     let hash = content_hash(&bytes);
     if is_svg(path) {
+        // Published as it is, from the site's own origin: no script in it.
+        if let Some(problem) = svg::svg_problem(&bytes) {
+            return Err(format!(
+                "the SVG {problem}; it cannot be published as it is"
+            ));
+        }
+        let (width, height) = svg::svg_size(&bytes).unwrap_or((0, 0));
         return Ok(Probe {
             hash,
             kind: PhotoKind::Svg,
-            width: 0,
-            height: 0,
+            width,
+            height,
         });
     }
     let (kind, width, height) = header(&bytes)?;

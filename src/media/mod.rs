@@ -30,7 +30,8 @@ pub struct Plan {
     pub hash: String,
     /// Its format.
     pub kind: PhotoKind,
-    /// Displayed size of the original (0 × 0 for SVG).
+    /// Displayed size of the original (an SVG's declared size, 0 × 0 when
+    /// it declares none).
     pub width: u32,
     /// Displayed height of the original.
     pub height: u32,
@@ -57,13 +58,22 @@ pub enum Variant {
 impl Plan {
     /// The plan for a probed photo.
     pub fn new(probe: &Probe) -> Self {
+        if probe.kind == PhotoKind::Svg {
+            return Self {
+                hash: probe.hash.clone(),
+                kind: probe.kind,
+                width: probe.width,
+                height: probe.height,
+                widths: Vec::new(),
+            };
+        }
         let mut widths: Vec<u32> = WIDTHS
             .iter()
             .copied()
             .filter(|&w| w < probe.width)
             .collect();
         let largest = probe.width.min(WIDTHS[WIDTHS.len() - 1]);
-        if probe.kind != PhotoKind::Svg && !widths.contains(&largest) {
+        if !widths.contains(&largest) {
             widths.push(largest);
         }
         Self {

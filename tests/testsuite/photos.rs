@@ -964,3 +964,55 @@ fn a_photo_without_alt_in_a_language_is_an_error() {
     assert!(err.contains("alt"), "{err}");
     assert!(err.contains("content/01-lights/metrics.yaml:"), "{err}");
 }
+
+/// An SVG beside a chapter is published byte for byte, with its declared
+/// size; one that could run script (it is served from the site's origin)
+/// is an error naming it.
+#[test]
+fn an_svg_drawing_is_published_as_it_is_and_a_scripted_one_refused() {
+    let site = Site::fixture("bilingual");
+    let drawing = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"100\"><rect width=\"300\" height=\"100\" fill=\"#0b6e4f\"/></svg>";
+    site.write("content/01-relief/map.svg", drawing);
+    let section = "content/01-relief/01-floods.en.md";
+    let text = std::fs::read_to_string(site.root().join(section)).unwrap();
+    site.write(
+        section,
+        &format!("{text}\n![A map of the districts](map.svg \"Where we worked\")\n"),
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let page = site.read("en/relief/index.html");
+    let img = tags(&page, "img")
+        .into_iter()
+        .map(|(_, t)| t)
+        .find(|t| t.contains("A map of the districts"))
+        .expect("the drawing's <img>");
+    let src = attr(img, "src").expect("src");
+    assert!(src.ends_with(".svg"), "{src}");
+    assert_eq!(attr(img, "width").as_deref(), Some("300"));
+    assert_eq!(attr(img, "height").as_deref(), Some("100"));
+    let published = site.root().join("output").join(photo_path(&src));
+    assert_eq!(std::fs::read_to_string(published).unwrap(), drawing);
+    assert!(
+        page.contains("<figcaption>Where we worked</figcaption>"),
+        "{page}"
+    );
+
+    let before = snapshot_dir(&site.root().join("output"));
+    site.write(
+        "content/01-relief/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/01-relief/map.svg") && err.contains("onload"),
+        "{err}"
+    );
+    assert_eq!(
+        before,
+        snapshot_dir(&site.root().join("output")),
+        "output untouched"
+    );
+}

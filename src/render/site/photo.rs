@@ -98,6 +98,8 @@ impl Renderer<'_> {
         if plan.is_vector() {
             return PhotoView {
                 src: url(Variant::Original),
+                width: plan.width,
+                height: plan.height,
                 ..base
             };
         }
