@@ -9,15 +9,22 @@
 //   - every page readable with JavaScript off;
 //   - print: chapters start on a new page, no navigation chrome;
 //   - every internal link and image resolves;
-//   - `build --pdf`: one PDF per language, a real PDF, pages >= chapters + 1.
+//   - `build --pdf` (with SOURCE_DATE_EPOCH set): one PDF per language, read
+//     with poppler-utils (pdf.mjs): page count in range, every page after the
+//     cover numbered, contents numbers = the pages the chapters start on,
+//     bookmarks, no near-empty page, metadata (Title, Author, tagged,
+//     CreationDate = SOURCE_DATE_EPOCH); the default report built twice
+//     gives byte-identical PDFs.
 //
 // Screenshots (phone 390 and desktop 1280, zh and en, home, a chapter and
 // the whole-report page) go to target/browser/screenshots/.
 //
 // Run: npm ci --prefix tests/browser && npm test --prefix tests/browser
-// Exits non-zero on any failure; a missing Chromium or Java is a failure,
-// never a skip. CHROMIUM=/path overrides /usr/bin/chromium; NIANBAO_BIN
-// uses a built binary instead of `cargo build`.
+// Exits non-zero on any failure; a missing Chromium, Java or poppler-utils
+// (pdfinfo, pdftotext, pdftohtml) is a failure, never a skip.
+// CHROMIUM=/path overrides /usr/bin/chromium; NIANBAO_BIN uses a built
+// binary instead of `cargo build`; SOURCE_DATE_EPOCH (default 1700000000)
+// is the build date given to `build --pdf`.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +32,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { checkPdf, popplerMissing } from './pdf.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +46,8 @@ const CHROMIUM_ARGS = [
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE_WIDTHS = [360, 390];
+// The build date of the PDFs: their CreationDate must be this instant.
+const PDF_EPOCH = process.env.SOURCE_DATE_EPOCH || '1700000000';
 
 // ---- results -------------------------------------------------------------
 
@@ -67,6 +77,10 @@ function preflight() {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0) {
     fatal('Java not found: the Nu HTML Checker (vnu.jar) needs Java 11+. Install it (Debian/Ubuntu: sudo apt-get install -y default-jre-headless).');
+  }
+  const poppler = popplerMissing();
+  if (poppler.length) {
+    fatal(`${poppler.join(', ')} not found: the PDF checks read the PDFs with poppler-utils. Install it (Debian/Ubuntu: sudo apt-get install -y poppler-utils).`);
   }
   let playwright;
   try {
@@ -106,7 +120,8 @@ function reportInfo(root) {
 }
 
 const SITES = [
-  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true },
+  // reproducible: built a second time, the PDFs must be byte-identical.
+  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true, reproducible: true },
   { name: 'bilingual', root: path.join(repo, 'tests/fixtures/bilingual'), pdf: false },
   { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
   { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
@@ -122,14 +137,15 @@ const SITES = [
   { name: 'photos', root: path.join(repo, 'tests/fixtures/photos'), pdf: true },
 ];
 
-function buildSite(bin, site) {
-  site.out = path.join(work, 'sites', site.name);
-  const args = ['build', '--root', site.root, '--output', site.out];
+function buildSite(bin, site, out = path.join(work, 'sites', site.name)) {
+  site.out = site.out || out;
+  const args = ['build', '--root', site.root, '--output', out];
   if (site.pdf) args.push('--pdf');
-  const env = { ...process.env, NIANBAO_CHROMIUM: process.env.NIANBAO_CHROMIUM || CHROMIUM };
+  const env = { ...process.env, NIANBAO_CHROMIUM: process.env.NIANBAO_CHROMIUM || CHROMIUM, SOURCE_DATE_EPOCH: PDF_EPOCH };
   const run = spawnSync(bin, args, { encoding: 'utf8', env });
   if (run.status !== 0) fatal(`nianbao ${args.join(' ')} failed:\n${run.stderr}`);
   console.log(`   ${site.name}: ${run.stderr.trim().split('\n').pop()}`);
+  if (out !== site.out) return;
   Object.assign(site, reportInfo(site.root));
   site.pages = htmlFiles(site.out).map((f) => path.relative(site.out, f).split(path.sep).join('/'));
 }
@@ -397,7 +413,28 @@ async function checkPage(ctx, site, rel) {
   check(print.text > 0, `${where}: nothing printed`);
   await page.emulateMedia({ media: 'screen' });
   // By the PDF printed from this page: `en/report.pdf`, `en/2021/report.pdf`.
-  if (isPrint) ctx.printChapters.set(`${langOf(site, rel)}/${pageKey(site, rel).replace(/print\/$/, '')}report.pdf`, print.chapters);
+  if (isPrint) {
+    const pdf = `${langOf(site, rel)}/${pageKey(site, rel).replace(/print\/$/, '')}report.pdf`;
+    ctx.printChapters.set(pdf, print.chapters);
+    // What the PDF must show: each chapter's title, anchor and the page
+    // number its contents entry gives (`.toc-page`, filled when printing).
+    ctx.printInfo.set(pdf, await page.evaluate(() => ({
+      organisation: document.querySelector('.print-cover .cover-org')?.textContent.trim() ?? '',
+      contentsHeading: document.querySelector('.print-contents h2')?.textContent.trim() ?? '',
+      chapters: [...document.querySelectorAll('.print-contents .print-toc > li')].map((li) => {
+        const a = li.querySelector(':scope > a');
+        const anchor = decodeURIComponent((a?.getAttribute('href') || '').replace(/^#/, ''));
+        const chapter = anchor ? document.getElementById(anchor) : null;
+        const tocTitle = (li.querySelector(':scope > a .print-toc-title') || a)?.textContent.replace(/\s+/g, ' ').trim() ?? '';
+        return {
+          anchor,
+          tocTitle,
+          title: chapter?.querySelector('.chapter-title, h2')?.textContent.replace(/\s+/g, ' ').trim() || tocTitle,
+          tocPage: [...li.querySelectorAll('.toc-page')].find((el) => el.dataset.toc === anchor && el.closest('li') === li)?.textContent.trim() ?? '',
+        };
+      }),
+    })));
+  }
 
   // JavaScript off: the same content is there, visible.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -454,10 +491,8 @@ async function checkDarkMode(browser, site, base, axeSource) {
   }
 }
 
-function pdfPages(file) {
-  const bytes = fs.readFileSync(file);
-  const text = bytes.toString('latin1');
-  return { isPdf: text.startsWith('%PDF'), pages: (text.match(/\/Type\s*\/Page[^s]/g) || []).length };
+function isPdf(file) {
+  return fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
 }
 
 // ---- main ----------------------------------------------------------------
@@ -489,7 +524,7 @@ async function main() {
       const noJs = await noJsContext.newPage();
       const probe = await context.newPage();
       const ctx = {
-        page, noJs, base, axeSource, printChapters: new Map(),
+        bin, page, noJs, base, axeSource, printChapters: new Map(), printInfo: new Map(),
         fetchLang: async (href) => {
           await probe.goto(href, { waitUntil: 'domcontentloaded' });
           return probe.evaluate(() => document.documentElement.lang);
@@ -504,12 +539,26 @@ async function main() {
             const exists = fs.existsSync(file);
             check(exists, `${site.name}: ${rel} missing after build --pdf`);
             if (!exists) continue;
-            const { isPdf, pages } = pdfPages(file);
             const chapters = ctx.printChapters.get(rel) ?? 0;
-            check(isPdf, `${site.name}: ${rel} does not start with %PDF`);
-            check(chapters > 0 && pages >= chapters + 1, `${site.name}: ${rel} has ${pages} pages for ${chapters} chapters (expected at least ${chapters + 1})`);
+            check(isPdf(file), `${site.name}: ${rel} does not start with %PDF`);
+            const print = ctx.printInfo.get(rel);
+            if (!check(print && print.chapters.length === chapters && chapters > 0,
+              `${site.name}: ${rel}: the print page lists ${print ? print.chapters.length : 'no'} chapters in its contents, prints ${chapters}`)) continue;
+            const summary = checkPdf(file, `${site.name}: ${rel}`, print, PDF_EPOCH, check);
             counts.pdfs += 1;
-            console.log(`   ${rel}: ${pages} pages, ${chapters} chapters`);
+            console.log(`   ${rel}: ${summary}`);
+          }
+          if (site.reproducible) {
+            // The same sources and SOURCE_DATE_EPOCH give the same bytes.
+            const again = `${site.out}-again`;
+            buildSite(ctx.bin, site, again);
+            for (const rel of pdfFiles(site)) {
+              const [a, b] = [path.join(site.out, rel), path.join(again, rel)];
+              if (!fs.existsSync(a)) continue;
+              check(fs.existsSync(b) && fs.readFileSync(a).equals(fs.readFileSync(b)),
+                `${site.name}: ${rel} differs between two builds with SOURCE_DATE_EPOCH=${PDF_EPOCH}`);
+            }
+            console.log(`   built again with SOURCE_DATE_EPOCH=${PDF_EPOCH}: PDFs compared byte for byte`);
           }
         }
       } finally {
