@@ -47,6 +47,8 @@ pub struct Options {
     /// Also print each language's whole-report page to `<lang>/report.pdf`
     /// with headless Chromium (`build --pdf`).
     pub pdf: bool,
+    /// The paper the PDFs are printed on.
+    pub paper: crate::pdf::Paper,
     /// The build is `serve`'s preview: a value left empty shows as a
     /// placeholder (a warning, not an error), and every year of a series
     /// is kept for quick rebuilds.
@@ -63,6 +65,7 @@ impl Options {
             strict: false,
             force: false,
             pdf: false,
+            paper: crate::pdf::Paper::default(),
             preview: false,
         }
     }
@@ -385,9 +388,9 @@ pub fn build(options: &Options) -> Result<Rendered, Error> {
     let photos = run.photos;
     let changes = match &chromium {
         None => run.sink.commit(&|_| Ok(Vec::new()))?,
-        Some(chromium) => run
-            .sink
-            .commit(&|staged| crate::pdf::print_all(chromium, staged, &print_pages))?,
+        Some(chromium) => run.sink.commit(&|staged| {
+            crate::pdf::print_all(chromium, staged, &print_pages, options.paper)
+        })?,
     };
     Ok(Rendered {
         site: RenderedSite::default(),

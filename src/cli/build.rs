@@ -21,6 +21,9 @@ pub(crate) struct BuildArgs {
     /// with headless Chromium (NIANBAO_CHROMIUM names the browser).
     #[arg(long)]
     pdf: bool,
+    /// Paper of the PDFs.
+    #[arg(long, value_enum, default_value = "a4", requires = "pdf")]
+    paper: super::PaperArg,
 }
 
 /// "; photos: 3 (1 encoded, 2 from cache)", or "" without photos.
@@ -41,6 +44,7 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let mut options = args.common.options(args.strict, args.force);
     options.pdf = args.pdf;
+    options.paper = args.paper.into();
     let output = options.output_dir();
     match nianbao::build(&options) {
         Ok(rendered) => {

@@ -79,7 +79,26 @@ impl Common {
             strict,
             force,
             pdf: false,
+            paper: nianbao::pdf::Paper::default(),
             preview: false,
+        }
+    }
+}
+
+/// `--paper`: the paper the PDFs are printed on.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum PaperArg {
+    /// ISO A4 (210 × 297 mm).
+    A4,
+    /// US Letter (8.5 × 11 in).
+    Letter,
+}
+
+impl From<PaperArg> for nianbao::pdf::Paper {
+    fn from(paper: PaperArg) -> Self {
+        match paper {
+            PaperArg::A4 => Self::A4,
+            PaperArg::Letter => Self::Letter,
         }
     }
 }

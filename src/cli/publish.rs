@@ -10,7 +10,7 @@ use nianbao::publish::{
     self, BranchTarget, Changes, Destination, PublishOptions, Published, Target,
 };
 
-use super::{fail, print_diagnostics};
+use super::{PaperArg, fail, print_diagnostics};
 
 /// How many changed files the summary lists by name.
 const LISTED: usize = 40;
@@ -43,6 +43,12 @@ pub(crate) struct PublishArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Also print each language's whole report to <lang>/report.pdf and publish it with the site (headless Chromium; NIANBAO_CHROMIUM names the browser)
+    #[arg(long)]
+    pdf: bool,
+    /// Paper of the PDFs
+    #[arg(long, value_enum, default_value = "a4", requires = "pdf")]
+    paper: PaperArg,
 }
 
 impl PublishArgs {
@@ -61,7 +67,8 @@ impl PublishArgs {
             base_url: self.base_url,
             strict: self.strict,
             force: self.force,
-            pdf: false,
+            pdf: self.pdf,
+            paper: self.paper.into(),
             preview: false,
         };
         PublishOptions { site, target }

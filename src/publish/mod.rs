@@ -105,8 +105,21 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
     if let Target::Dir(dir) = &options.target {
         check_output_dir(&options.site.root, dir, force)?;
     }
+    // A missing browser is known before anything is rendered.
+    let chromium = options
+        .site
+        .pdf
+        .then(crate::pdf::find_chromium)
+        .transpose()?;
     let rendered = render_site(&options.site)?;
     let mut files = site_files(&rendered.site);
+    let printed = match &chromium {
+        Some(chromium) => print_pdfs(chromium, &files, &rendered.print_pages, options)?,
+        None => Vec::new(),
+    };
+    for (path, bytes) in &printed {
+        files.insert(path.clone(), Contents::Bytes(Cow::Borrowed(bytes)));
+    }
     let (destination, changes) = match &options.target {
         Target::Dir(dir) => (
             Destination::Dir(absolute(dir)),
@@ -133,6 +146,51 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
         changes,
         warnings: rendered.warnings,
     })
+}
+
+/// Prints the PDFs of a rendered site (`publish --pdf`): the site is
+/// written to a scratch folder, printed there as `build --pdf` prints its
+/// staged folder, and the PDFs and the pages whose download links now
+/// give the PDFs' sizes are returned, to publish with the rest.
+fn print_pdfs(
+    chromium: &std::path::Path,
+    files: &SiteFiles<'_>,
+    print_pages: &[crate::render::site::PrintPage],
+    options: &PublishOptions,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let scratch = Scratch::new()?;
+    let dir = scratch.0.join("site");
+    stage::write_files(files, &dir)?;
+    let changed = crate::pdf::print_all(chromium, &dir, print_pages, options.site.paper)?;
+    changed
+        .into_iter()
+        .map(|path| {
+            let file = dir.join(&path);
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            Ok((path, bytes))
+        })
+        .collect()
+}
+
+/// A scratch folder in the system's temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Self, Error> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("nianbao-publish-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A branch served by GitHub Pages and the like: `.nojekyll` so files are

@@ -192,16 +192,47 @@ fn a_chapter_cannot_take_the_whole_report_page_s_place() {
     );
 }
 
+/// The smallest well-formed PDF: one empty A4 page.
+fn minimal_pdf() -> Vec<u8> {
+    let objects = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).into_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").into_bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    pdf
+}
+
 /// A stand-in for Chromium: writes a small PDF where `--print-to-pdf=`
 /// says and logs the page URL it was given (or fails, when `fail`).
 fn fake_chromium(dir: &Path, fail: bool) -> std::path::PathBuf {
     let log = dir.join("chromium.log");
+    let sample = dir.join("sample.pdf");
+    std::fs::write(&sample, minimal_pdf()).unwrap();
     let script = if fail {
         "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n".to_string()
     } else {
         format!(
-            "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) out=\"${{a#--print-to-pdf=}}\";; http://*|file://*) url=\"$a\";; esac; done\necho \"$url\" >> '{}'\nprintf '%%PDF-1.4 fake\\n' > \"$out\"\n",
-            log.display()
+            "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) out=\"${{a#--print-to-pdf=}}\";; http://*|file://*) url=\"$a\";; esac; done\necho \"$url\" >> '{}'\ncp '{}' \"$out\"\n",
+            log.display(),
+            sample.display()
         )
     };
     let path = dir.join(if fail { "broken-chromium" } else { "chromium" });
@@ -264,10 +295,25 @@ fn pdf_prints_each_language_s_whole_report_page_before_the_swap() {
     // One print page per language, served from loopback: a page opened
     // from file:// could embed any file of the machine in the PDF.
     let log = std::fs::read_to_string(tools.path().join("chromium.log")).unwrap();
+    // Twice each: once to learn the contents' page numbers, once with them.
     let urls: Vec<&str> = log.lines().collect();
-    assert_eq!(urls.len(), 2, "{log}");
-    assert!(urls[0].starts_with("http://127.0.0.1:") && urls[0].ends_with("/print/"));
-    assert!(urls[1].ends_with("/en/print/"), "{log}");
+    assert_eq!(urls.len(), 4, "{log}");
+    assert!(
+        urls[0].starts_with("http://127.0.0.1:")
+            && urls[0].ends_with("/print/nianbao-pdf-pass.html")
+    );
+    assert_eq!(urls[0], urls[1]);
+    assert!(
+        urls[2].ends_with("/en/print/nianbao-pdf-pass.html"),
+        "{log}"
+    );
+    // The printed copy of the page is not published.
+    assert!(!site.output().join("print/nianbao-pdf-pass.html").exists());
+    // The PDF carries the report's metadata.
+    let pdf = std::fs::read(site.output().join("en/report.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Author(Oasis Foundation)"), "{text}");
+    assert!(text.contains("/Lang(en)"), "{text}");
     // Pages link to their language's PDF.
     assert!(
         site.read("index.html")
@@ -313,4 +359,48 @@ fn a_failed_pdf_leaves_the_previous_output_and_no_temporary_folder() {
         .filter(|n| n.contains("nianbao"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn publish_pdf_ships_the_pdfs_with_the_site_and_their_sizes_in_the_links() {
+    let site = Site::fixture("bilingual");
+    let tools = tempfile::tempdir().unwrap();
+    let chromium = fake_chromium(tools.path(), false);
+    let publish = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(["publish", "--to", "public"])
+            .args(extra)
+            .current_dir(site.root())
+            .env("NIANBAO_CHROMIUM", &chromium)
+            .output()
+            .unwrap()
+    };
+    let out = publish(&["--pdf", "--paper", "letter"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let public = site.root().join("public");
+    for pdf in ["zh/report.pdf", "en/report.pdf"] {
+        let bytes = std::fs::read(public.join(pdf)).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{pdf}");
+    }
+    // The cover and every footer say how large the PDF is.
+    let cover = std::fs::read_to_string(public.join("en/index.html")).unwrap();
+    assert!(
+        cover.contains("<span class=\"pdf-size\" data-pdf=\"en/report.pdf\"> (1 KB)</span>"),
+        "{cover}"
+    );
+    let chapter = std::fs::read_to_string(public.join("relief/index.html")).unwrap();
+    assert!(
+        chapter.contains("data-pdf=\"zh/report.pdf\"> (1 KB)"),
+        "{chapter}"
+    );
+    // Printed on letter paper: the size is the first print rule of the
+    // copy of the page that was printed (the published page has none).
+    let page = std::fs::read_to_string(public.join("en/print/index.html")).unwrap();
+    assert!(!page.contains("size: letter"));
+    assert!(!public.join("en/print/nianbao-pdf-pass.html").exists());
+    // Published again without --pdf, the PDFs and their links go.
+    let out = publish(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!public.join("en/report.pdf").exists());
 }

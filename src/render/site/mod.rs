@@ -89,6 +89,14 @@ pub struct PrintPage {
     pub path: String,
     /// Where its PDF is written below the output folder (`en/report.pdf`).
     pub pdf: String,
+    /// BCP 47 tag of the language (`zh-Hans`), the PDF's `Lang`.
+    pub lang_tag: String,
+    /// The report's title in that language, the PDF's `Title`.
+    pub title: String,
+    /// The organisation, the PDF's `Author` ("" when none).
+    pub author: String,
+    /// The description (or subtitle), the PDF's `Subject` ("" when none).
+    pub subject: String,
 }
 
 /// Every language's whole-report page.
@@ -96,10 +104,19 @@ pub fn print_pages(report: &Report) -> Vec<PrintPage> {
     report
         .languages
         .iter()
-        .map(|l| PrintPage {
-            lang: l.code.clone(),
-            path: report.layout.page(&l.code, Some(PRINT_SLUG)),
-            pdf: report.layout.pdf(&l.code),
+        .map(|l| {
+            let text = |t: Option<&crate::model::lang::Text>| {
+                t.map_or(String::new(), |t| t.get(&l.code).to_string())
+            };
+            PrintPage {
+                lang: l.code.clone(),
+                path: report.layout.page(&l.code, Some(PRINT_SLUG)),
+                pdf: report.layout.pdf(&l.code),
+                lang_tag: l.tag.clone(),
+                title: report.title.get(&l.code).to_string(),
+                author: text(report.organization.as_ref()),
+                subject: text(report.description.as_ref().or(report.subtitle.as_ref())),
+            }
         })
         .collect()
 }

@@ -10,6 +10,36 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+use crate::render::site::PrintPage;
+
+pub mod document;
+
+/// The paper a PDF is printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    /// ISO A4 (210 × 297 mm), the default.
+    #[default]
+    A4,
+    /// US Letter (8.5 × 11 in).
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size.
+    fn css(self) -> &'static str {
+        match self {
+            Self::A4 => "A4",
+            Self::Letter => "letter",
+        }
+    }
+}
+
+/// The copy of a whole-report page that is printed, beside it (so its
+/// relative links resolve), removed once printed.
+const PASS_FILE: &str = "nianbao-pdf-pass.html";
+
+/// How the contents name a page number to fill in: `data-toc="ANCHOR"`.
+const TOC_SPAN: &str = "<span class=\"toc-page\" data-toc=\"";
 
 /// Environment variable naming the browser to print with (a path or a
 /// program name on `PATH`); overrides the search.
@@ -251,6 +281,8 @@ fn print_to_pdf(chromium: &Path, url: &str, pdf: &Path) -> Result<(), Error> {
             "--no-pdf-header-footer",
             "--print-to-pdf-no-header",
             "--run-all-compositor-stages-before-draw",
+            // Bookmarks from the headings.
+            "--generate-pdf-document-outline",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -304,29 +336,228 @@ fn print_to_pdf(chromium: &Path, url: &str, pdf: &Path) -> Result<(), Error> {
 }
 
 /// Prints every language's whole-report page in the staged folder `dir`
-/// to `<lang>/report.pdf`. Returns the PDF paths below `dir`.
+/// to its PDF on `paper`, then writes each PDF's size into the pages'
+/// download links. Returns the paths below `dir` it wrote or changed.
 pub fn print_all(
     chromium: &Path,
     dir: &Path,
-    pages: &[crate::render::site::PrintPage],
+    pages: &[PrintPage],
+    paper: Paper,
 ) -> Result<Vec<String>, Error> {
     let server = Loopback::start(dir)?;
+    let created = build_time();
     let mut written = Vec::new();
     for page in pages {
-        let rel = page.pdf.clone();
-        let pdf = dir.join(&rel);
+        let pdf = dir.join(&page.pdf);
         if let Some(parent) = pdf.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        print_to_pdf(chromium, &server.url(&page.path), &pdf)?;
-        written.push(rel);
+        print_page(chromium, &server, dir, page, paper, created)?;
+        written.push(page.pdf.clone());
     }
+    let sizes: Vec<(String, u64)> = pages
+        .iter()
+        .map(|p| {
+            let size = fs::metadata(dir.join(&p.pdf)).map_or(0, |m| m.len());
+            (p.pdf.clone(), size)
+        })
+        .collect();
+    written.extend(write_sizes(dir, &sizes)?);
     Ok(written)
+}
+
+/// Prints one whole-report page: once to learn on which page each part
+/// starts (the PDF's named destinations), then again with those numbers in
+/// the contents; then sets the PDF's metadata.
+fn print_page(
+    chromium: &Path,
+    server: &Loopback,
+    dir: &Path,
+    page: &PrintPage,
+    paper: Paper,
+    created: u64,
+) -> Result<(), Error> {
+    let folder = dir.join(&page.path);
+    let index = folder.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| Error::io(&index, e))?;
+    let html = with_paper(&html, paper);
+    let pass = folder.join(PASS_FILE);
+    let url = server.url(&format!("{}{PASS_FILE}", page.path));
+    let pdf = dir.join(&page.pdf);
+    let printed = (|| {
+        fs::write(&pass, &html).map_err(|e| Error::io(&pass, e))?;
+        print_to_pdf(chromium, &url, &pdf)?;
+        if html.contains(TOC_SPAN) {
+            let numbers = document::destinations(&pdf)?;
+            let filled = fill_contents(&html, &numbers);
+            fs::write(&pass, filled).map_err(|e| Error::io(&pass, e))?;
+            print_to_pdf(chromium, &url, &pdf)?;
+        }
+        document::set_metadata(&pdf, &metadata(page, created))
+    })();
+    let _ = fs::remove_file(&pass);
+    printed
+}
+
+/// The document information of a page's PDF.
+fn metadata(page: &PrintPage, created: u64) -> document::Metadata {
+    document::Metadata {
+        title: page.title.clone(),
+        author: page.author.clone(),
+        subject: page.subject.clone(),
+        lang: page.lang_tag.clone(),
+        creator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+        created,
+    }
+}
+
+/// The page with the paper's size as its first print rule.
+fn with_paper(html: &str, paper: Paper) -> String {
+    let rule = format!("<style>@page {{ size: {}; }}</style>", paper.css());
+    match html.find("</head>") {
+        Some(at) => format!("{}{rule}{}", &html[..at], &html[at..]),
+        None => format!("{rule}{html}"),
+    }
+}
+
+/// Writes the page number of each contents entry's anchor into its span.
+fn fill_contents(html: &str, numbers: &std::collections::BTreeMap<String, u32>) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find(TOC_SPAN) {
+        let start = at + TOC_SPAN.len();
+        let Some(end) = rest[start..].find('"').map(|e| start + e) else {
+            break;
+        };
+        let anchor = &rest[start..end];
+        let close = "\"></span>";
+        out.push_str(&rest[..end]);
+        if rest[end..].starts_with(close) {
+            out.push_str("\">");
+            if let Some(n) = numbers.get(anchor) {
+                out.push_str(&n.to_string());
+            }
+            out.push_str("</span>");
+            rest = &rest[end + close.len()..];
+        } else {
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Writes " (2.3 MB)" into every download link of a PDF
+/// (`<span class="pdf-size" data-pdf="en/report.pdf"></span>`) in the
+/// staged pages. A page is written anew, never changed in place: an
+/// unchanged page may be the previous output's file, linked.
+fn write_sizes(dir: &Path, sizes: &[(String, u64)]) -> Result<Vec<String>, Error> {
+    let mut changed = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let Ok(html) = fs::read_to_string(path) else {
+            continue;
+        };
+        if !html.contains("class=\"pdf-size\"") {
+            continue;
+        }
+        let mut filled = html.clone();
+        for (pdf, size) in sizes {
+            let empty = format!("<span class=\"pdf-size\" data-pdf=\"{pdf}\"></span>");
+            let full = format!(
+                "<span class=\"pdf-size\" data-pdf=\"{pdf}\"> ({})</span>",
+                size_text(*size)
+            );
+            filled = filled.replace(&empty, &full);
+        }
+        if filled != html {
+            let temp = path.with_extension("html.part");
+            fs::write(&temp, filled).map_err(|e| Error::io(&temp, e))?;
+            fs::rename(&temp, path).map_err(|e| Error::io(path, e))?;
+            if let Ok(rel) = path.strip_prefix(dir) {
+                changed.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// "2.3 MB", "840 KB".
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
+/// The build's time for the PDFs' dates: `SOURCE_DATE_EPOCH` when set (a
+/// reproducible build), else now.
+fn build_time() -> u64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contents_get_their_page_numbers() {
+        let html = r##"<li><a href="#relief">Relief</a><span class="toc-page" data-toc="relief"></span></li><li><span class="toc-page" data-toc="gone"></span></li>"##;
+        let numbers = [("relief".to_string(), 5)].into_iter().collect();
+        assert_eq!(
+            fill_contents(html, &numbers),
+            r##"<li><a href="#relief">Relief</a><span class="toc-page" data-toc="relief">5</span></li><li><span class="toc-page" data-toc="gone"></span></li>"##
+        );
+    }
+
+    #[test]
+    fn the_paper_comes_first_and_sizes_read_well() {
+        let html =
+            "<html><head><link rel=\"stylesheet\" href=\"s.css\"></head><body></body></html>";
+        assert!(
+            with_paper(html, Paper::Letter)
+                .contains("<style>@page { size: letter; }</style></head>")
+        );
+        assert!(with_paper(html, Paper::A4).contains("size: A4"));
+        assert_eq!(size_text(2_345_678), "2.3 MB");
+        assert_eq!(size_text(233_100), "234 KB");
+    }
+
+    #[test]
+    fn download_links_get_the_size_and_linked_pages_are_written_anew() {
+        let dir = std::env::temp_dir().join(format!("nianbao-sizes-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("en")).unwrap();
+        let page = "<a href=\"report.pdf\">PDF<span class=\"pdf-size\" data-pdf=\"en/report.pdf\"></span></a>";
+        fs::write(dir.join("en/index.html"), page).unwrap();
+        // An unchanged page may be the previous output's file, linked.
+        let previous = dir.join("previous.html");
+        fs::write(&previous, page).unwrap();
+        fs::hard_link(&previous, dir.join("en/other.html")).unwrap();
+        let mut changed = write_sizes(&dir, &[("en/report.pdf".to_string(), 2_300_000)]).unwrap();
+        changed.sort();
+        assert_eq!(changed, ["en/index.html", "en/other.html", "previous.html"]);
+        assert!(
+            fs::read_to_string(dir.join("en/other.html"))
+                .unwrap()
+                .contains("> (2.3 MB)</span>")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_loopback_server_answers_only_the_staged_site() {
