@@ -380,7 +380,7 @@ fn print_page(
     let folder = dir.join(&page.path);
     let index = folder.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| Error::io(&index, e))?;
-    let html = with_paper(&html, paper);
+    let html = with_paper(&in_document_links(&html, &page.path), paper);
     let pass = folder.join(PASS_FILE);
     let url = server.url(&format!("{}{PASS_FILE}", page.path));
     let pdf = dir.join(&page.pdf);
@@ -418,6 +418,96 @@ fn with_paper(html: &str, paper: Paper) -> String {
         Some(at) => format!("{}{rule}{}", &html[..at], &html[at..]),
         None => format!("{rule}{html}"),
     }
+}
+
+/// The page with its links to parts of the report it holds turned into
+/// links inside it (`../relief/#first-aid` → `#first-aid`), so in the PDF
+/// they jump to the page rather than out to the web site. Only the copy
+/// that is printed is changed.
+fn in_document_links(html: &str, page_path: &str) -> String {
+    let ids = element_ids(html);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let start = at + "href=\"".len();
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
+        let href = &rest[start..start + len];
+        out.push_str(&rest[..start]);
+        match in_document(href, page_path, &ids) {
+            Some(anchor) => {
+                out.push('#');
+                out.push_str(&anchor);
+            }
+            None => out.push_str(href),
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The id in the page a link from `page_path` leads to, when the page
+/// holds it: the fragment's own id, or a chapter's anchor (its slug).
+fn in_document(
+    href: &str,
+    page_path: &str,
+    ids: &std::collections::HashSet<&str>,
+) -> Option<String> {
+    if href.starts_with('#') || href.contains(':') || href.starts_with('/') {
+        return None;
+    }
+    let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let target = resolve_url(page_path, path)?;
+    // `en/relief/` from `en/print/`: a chapter of the same language.
+    let base = page_path
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or("", |(b, _)| b);
+    let rest = target.strip_prefix(base)?.trim_start_matches('/');
+    let slug = rest
+        .strip_suffix('/')
+        .filter(|s| !s.is_empty() && !s.contains('/'))?;
+    if !fragment.is_empty() && ids.contains(fragment) {
+        return Some(fragment.to_string());
+    }
+    (fragment.is_empty() && ids.contains(slug)).then(|| slug.to_string())
+}
+
+/// A relative URL path from the page folder `page_dir` (`en/print/`), as a
+/// path below the site's root (`../relief/` → `en/relief/`).
+fn resolve_url(page_dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            other => parts.push(other),
+        }
+    }
+    let mut out = parts.join("/");
+    if rel.ends_with('/') || rel.is_empty() || rel.ends_with("..") {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Every `id="…"` value of a page.
+fn element_ids(html: &str) -> std::collections::HashSet<&str> {
+    let mut ids = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(" id=\"") {
+        let start = at + " id=\"".len();
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
+        ids.insert(&rest[start..start + len]);
+        rest = &rest[start + len..];
+    }
+    ids
 }
 
 /// Writes the page number of each contents entry's anchor into its span.
@@ -513,6 +603,30 @@ fn build_time() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_to_parts_of_the_report_stay_in_the_document() {
+        let html = r##"<h2 id="relief">Relief</h2><h3 id="first-aid">Aid</h3><a href="../relief/">a</a> <a href="../relief/#first-aid">b</a> <a href="../relief/#gone">c</a> <a href="../">d</a> <a href="https://x.org/relief/">e</a> <a href="../../zh/relief/">f</a>"##;
+        let out = in_document_links(html, "en/print/");
+        assert!(out.contains(r##"<a href="#relief">a</a>"##), "{out}");
+        assert!(out.contains(r##"<a href="#first-aid">b</a>"##), "{out}");
+        assert!(
+            out.contains(r##"<a href="../relief/#gone">c</a>"##),
+            "{out}"
+        );
+        assert!(out.contains(r##"<a href="../">d</a>"##), "{out}");
+        assert!(out.contains("https://x.org/relief/"), "{out}");
+        assert!(out.contains(r##"href="../../zh/relief/""##), "{out}");
+        assert_eq!(
+            resolve_url("en/print/", "../relief/").as_deref(),
+            Some("en/relief/")
+        );
+        assert_eq!(
+            resolve_url("print/", "../relief/").as_deref(),
+            Some("relief/")
+        );
+        assert_eq!(resolve_url("print/", "../../x"), None);
+    }
 
     #[test]
     fn the_contents_get_their_page_numbers() {
