@@ -125,8 +125,7 @@ fn page_of(doc: &Document, dest: &Object, numbers: &BTreeMap<ObjectId, u32>) -> 
 
 /// Sets the PDF's document information and language, in place.
 pub fn set_metadata(path: &Path, meta: &Metadata) -> Result<(), Error> {
-    let printed = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut doc = Document::load_mem(&printed).map_err(|e| pdf_error(path, e))?;
+    let mut doc = Document::load(path).map_err(|e| pdf_error(path, e))?;
     let date = Object::string_literal(pdf_date(meta.created));
     let mut info = Dictionary::new();
     info.set("Title", text(&meta.title));
@@ -140,25 +139,40 @@ pub fn set_metadata(path: &Path, meta: &Metadata) -> Result<(), Error> {
     info.set("Producer", text(&meta.creator));
     info.set("CreationDate", date.clone());
     info.set("ModDate", date);
-    let info_id = doc.add_object(info);
-    doc.trailer.set("Info", Object::Reference(info_id));
+    // Chromium's own information (its clock among it) is replaced, not
+    // left beside ours.
+    match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => {
+            doc.objects.insert(id, Object::Dictionary(info));
+        }
+        Err(_) => {
+            let id = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(id));
+        }
+    }
     if let Ok(catalog) = doc.catalog_mut() {
         catalog.set("Lang", text(&meta.lang));
     }
-    // The document's id from what was printed, not from the clock.
-    let hash = blake3::hash(&printed);
+    // The document's id from its content, so the same build writes the
+    // same file: hashed with the id left blank, then set.
+    let blank = Object::String(vec![0; 16], StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![blank.clone(), blank]));
+    let bytes = save(&mut doc, path)?;
+    let hash = blake3::hash(&bytes);
     let id = Object::String(hash.as_bytes()[..16].to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).map_err(|e| {
-        Error::Tool(format!(
-            "{}: the PDF could not be written: {e}",
-            path.display()
-        ))
-    })?;
+    let bytes = save(&mut doc, path)?;
     let temp = path.with_extension("pdf.part");
     std::fs::write(&temp, &bytes).map_err(|e| Error::io(&temp, e))?;
     std::fs::rename(&temp, path).map_err(|e| Error::io(path, e))
+}
+
+fn save(doc: &mut Document, path: &Path) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).map_err(|e| {
+        Error::Tool(format!("{}: the PDF could not be written: {e}", path.display()))
+    })?;
+    Ok(bytes)
 }
 
 /// A PDF text string: ASCII as it is, anything else as UTF-16 with its mark.
