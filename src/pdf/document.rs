@@ -156,7 +156,8 @@ pub fn set_metadata(path: &Path, meta: &Metadata) -> Result<(), Error> {
     // The document's id from its content, so the same build writes the
     // same file: hashed with the id left blank, then set.
     let blank = Object::String(vec![0; 16], StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![blank.clone(), blank]));
+    doc.trailer
+        .set("ID", Object::Array(vec![blank.clone(), blank]));
     let bytes = save(&mut doc, path)?;
     let hash = blake3::hash(&bytes);
     let id = Object::String(hash.as_bytes()[..16].to_vec(), StringFormat::Hexadecimal);
@@ -170,7 +171,10 @@ pub fn set_metadata(path: &Path, meta: &Metadata) -> Result<(), Error> {
 fn save(doc: &mut Document, path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).map_err(|e| {
-        Error::Tool(format!("{}: the PDF could not be written: {e}", path.display()))
+        Error::Tool(format!(
+            "{}: the PDF could not be written: {e}",
+            path.display()
+        ))
     })?;
     Ok(bytes)
 }
