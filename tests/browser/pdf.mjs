@@ -12,7 +12,8 @@
 //   - bookmarks: an outline item per chapter, pointing at its page;
 //   - no near-empty page (text and images ending in the page's upper 40 %)
 //     except the cover, the last page, a chapter's last page (the next page
-//     starts a chapter) and a contents that fits on its page;
+//     starts a chapter) and, before the first chapter, a page on which a
+//     part begins with the contents or a chapter next (never a part's tail);
 //   - metadata: Title, Author = the organisation, tagged, CreationDate =
 //     SOURCE_DATE_EPOCH.
 //
@@ -154,7 +155,7 @@ function contentsNumber(pages, title) {
 /**
  * Checks one PDF. `print` is what the suite read from the print page the PDF
  * is printed from: { chapters: [{ anchor, title, tocTitle, tocPage }],
- * organisation, contentsHeading }. `check(ok, message)` records a check;
+ * organisation, contentsHeading, frontHeadings }. `check(ok, message)` records a check;
  * `where` prefixes the messages. Returns a one-line summary.
  */
 export function checkPdf(file, where, print, epoch, check) {
@@ -217,21 +218,31 @@ export function checkPdf(file, where, print, epoch, check) {
   // with short captions). Allowed: the cover, the last page, a chapter's
   // last page (the next page starts a chapter; a chapter starts on the page
   // of its named destination: text is no guide, the contents and running
-  // heads print chapter titles too), and before the first chapter a
-  // contents that fits on its page. Not allowed: the tail of the contents
-  // or of the foreword alone on a page.
+  // heads print chapter titles too), and before the first chapter a page
+  // on which a part begins (highlights and foreword, or the contents) with
+  // the contents or the first chapter next (a one-line foreword cannot
+  // fill a page). Not allowed: the tail of the contents or of the foreword
+  // alone on a page.
   const starts = new Set(chapterPage.values());
   const contentsHeading = squash(print.contentsHeading);
+  const frontHeadings = (print.frontHeadings || []).map(squash).filter(Boolean);
+  const holds = (p, heading) => squash(reading[p - 1]).includes(heading);
   const empty = [];
   for (let p = 2; p < pageCount; p += 1) {
     const extent = Math.max(boxes[p - 1] ? textExtent(boxes[p - 1]) : 0, pdf.imageEnds[p - 1] || 0);
-    if (extent >= 0.4 || !starts.has(p + 1)) {
-      if (extent < 0.4) empty.push(`${p} (ends at ${Math.round(extent * 100)}%, page ${p + 1} starts no chapter)`);
+    if (extent >= 0.4) continue;
+    const at = `${p} (ends at ${Math.round(extent * 100)}%`;
+    if (p >= firstChapter) {
+      if (!starts.has(p + 1)) empty.push(`${at}, page ${p + 1} starts no chapter)`);
       continue;
     }
-    const frontMatter = p < firstChapter;
-    if (frontMatter && contentsHeading && !squash(reading[p - 1]).includes(contentsHeading)) {
-      empty.push(`${p} (ends at ${Math.round(extent * 100)}%, before the first chapter and not the contents' first page)`);
+    // Front matter (highlights, foreword, contents): a part that begins on
+    // this page (its heading is here) and is followed by a page break (the
+    // contents or the first chapter next), not the tail of a part.
+    const nextPart = starts.has(p + 1) || (contentsHeading && holds(p + 1, contentsHeading));
+    const partBegins = frontHeadings.length === 0 || frontHeadings.some((h) => holds(p, h));
+    if (!nextPart || !partBegins) {
+      empty.push(`${at}, before the first chapter: ${partBegins ? 'the next page starts neither the contents nor a chapter' : 'the tail of a part, no heading begins on it'})`);
     }
   }
   check(empty.length === 0, `${where}: near-empty pages (text and images end in the upper 40 %): ${empty.join(', ')}`);

@@ -421,6 +421,9 @@ async function checkPage(ctx, site, rel) {
     ctx.printInfo.set(pdf, await page.evaluate(() => ({
       organisation: document.querySelector('.print-cover .cover-org')?.textContent.trim() ?? '',
       contentsHeading: document.querySelector('.print-contents h2')?.textContent.trim() ?? '',
+      // The headings of the parts before the chapters (highlights, foreword, contents).
+      frontHeadings: [...document.querySelectorAll('main h2')].filter((h) => !h.closest('.print-chapter'))
+        .map((h) => h.textContent.replace(/\s+/g, ' ').trim()).filter(Boolean),
       chapters: [...document.querySelectorAll('.print-contents .print-toc > li')].map((li) => {
         const a = li.querySelector(':scope > a');
         const anchor = decodeURIComponent((a?.getAttribute('href') || '').replace(/^#/, ''));
