@@ -93,7 +93,7 @@ impl StoreTarget {
 }
 
 /// What nianbao recorded of its last publish under the prefix.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Manifest {
     version: u32,
     files: BTreeMap<String, Entry>,
@@ -198,6 +198,28 @@ async fn publish_async(
             manifest.files.insert(path.clone(), entry);
         }
     }
+    if uploads.is_empty() && changes.removed.is_empty() && old.version == 1 {
+        return Ok(changes);
+    }
+    // Files about to be uploaded are recorded first (with no hash, so they
+    // are never taken as published): a run that fails half-way leaves them
+    // known, and a later run deletes them if the site drops them.
+    if !uploads.is_empty() {
+        let mut interim = Manifest {
+            version: 1,
+            files: old.files.clone(),
+        };
+        for path in &uploads {
+            interim.files.entry((*path).clone()).or_insert(Entry {
+                hash: String::new(),
+                size: 0,
+                etag: None,
+            });
+        }
+        write_manifest(&store, target, &interim)
+            .await
+            .map_err(|e| fail("writing the manifest", e))?;
+    }
     let (assets, pages): (Vec<&String>, Vec<&String>) =
         uploads.iter().partition(|p| !p.ends_with(".html"));
     let total = uploads.len();
@@ -236,12 +258,20 @@ async fn publish_async(
             Err(e) => return Err(fail("deleting", e)),
         }
     }
-    let json = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| Error::Tool(format!("the manifest could not be written: {e}")))?;
-    put(&store, target, MANIFEST, &json)
+    write_manifest(&store, target, &manifest)
         .await
         .map_err(|e| fail("writing the manifest", e))?;
     Ok(changes)
+}
+
+async fn write_manifest(
+    store: &AmazonS3,
+    target: &StoreTarget,
+    manifest: &Manifest,
+) -> object_store::Result<()> {
+    // Serializing maps of strings and numbers cannot fail.
+    let json = serde_json::to_vec_pretty(manifest).unwrap_or_default();
+    put(store, target, MANIFEST, &json).await.map(|_| ())
 }
 
 fn progress(done: usize, total: usize) {
@@ -267,11 +297,22 @@ fn open(target: &StoreTarget) -> Result<AmazonS3, Error> {
         .or_else(|| env("AWS_DEFAULT_REGION"))
         .or_else(|| profile.region.clone())
         .unwrap_or_else(|| "us-east-1".to_string());
+    // AWS itself, Alibaba Cloud OSS and Tencent COS want the bucket in
+    // the host name; MinIO, R2 and local servers take it in the path.
     let virtual_hosted = match env("AWS_S3_ADDRESSING_STYLE").as_deref() {
         Some("path") => false,
         Some("virtual") => true,
-        _ => endpoint.is_none(),
+        _ => endpoint
+            .as_deref()
+            .is_none_or(|e| e.contains(".aliyuncs.com") || e.contains(".myqcloud.com")),
     };
+    let endpoint = endpoint.map(|e| {
+        if virtual_hosted {
+            with_bucket_host(&e, &target.bucket)
+        } else {
+            e
+        }
+    });
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(&target.bucket)
         .with_region(region)
@@ -304,6 +345,19 @@ fn open(target: &StoreTarget) -> Result<AmazonS3, Error> {
     builder
         .build()
         .map_err(|e| store_error(target, "connecting", e))
+}
+
+/// `https://oss-cn-hangzhou.aliyuncs.com` → `https://reports.oss-cn-hangzhou.aliyuncs.com`:
+/// a virtual-hosted endpoint names the bucket in its host.
+fn with_bucket_host(endpoint: &str, bucket: &str) -> String {
+    let Some((scheme, host)) = endpoint.split_once("://") else {
+        return endpoint.to_string();
+    };
+    if host.starts_with(&format!("{bucket}.")) {
+        endpoint.to_string()
+    } else {
+        format!("{scheme}://{bucket}.{host}")
+    }
 }
 
 async fn read_manifest(store: &AmazonS3, target: &StoreTarget) -> object_store::Result<Manifest> {
@@ -502,6 +556,14 @@ mod tests {
         assert_eq!(t.key("index.html").to_string(), "2020/index.html");
         let root = StoreTarget::parse("s3://reports").unwrap();
         assert_eq!(root.key("index.html").to_string(), "index.html");
+        assert_eq!(
+            with_bucket_host("https://oss-cn-hangzhou.aliyuncs.com", "reports"),
+            "https://reports.oss-cn-hangzhou.aliyuncs.com"
+        );
+        assert_eq!(
+            with_bucket_host("https://reports.cos.ap-guangzhou.myqcloud.com", "reports"),
+            "https://reports.cos.ap-guangzhou.myqcloud.com"
+        );
         for bad in [
             "gs://x/y",
             "ftp://host",
