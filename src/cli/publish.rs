@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Args};
 use nianbao::Options;
 use nianbao::publish::{
-    self, BranchTarget, Changes, Destination, PublishOptions, Published, Target,
+    self, BranchTarget, Changes, Destination, PublishOptions, Published, StoreTarget, Target,
 };
 
 use super::{PaperArg, fail, print_diagnostics};
@@ -25,9 +25,15 @@ pub(crate) struct PublishArgs {
     /// The production URL (e.g. https://example.org/report/2020/) [default: base_url in report.yaml].
     #[arg(long)]
     base_url: Option<String>,
-    /// Publish into this folder, replacing it atomically.
-    #[arg(long, value_name = "DIR")]
-    to: Option<PathBuf>,
+    /// Publish into this folder, replacing it atomically, or to s3://BUCKET/PREFIX (S3, OSS, COS, R2, MinIO).
+    #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX")]
+    to: Option<String>,
+    /// The S3 endpoint (overrides AWS_ENDPOINT_URL), for s3:// targets.
+    #[arg(long, value_name = "URL", requires = "to")]
+    endpoint: Option<String>,
+    /// Print what would be uploaded and deleted, and change nothing (s3:// targets).
+    #[arg(long, requires = "to")]
+    dry_run: bool,
     /// Commit the site as the whole content of this branch of the site's git repository.
     #[arg(long, value_name = "BRANCH")]
     git_branch: Option<String>,
@@ -52,9 +58,21 @@ pub(crate) struct PublishArgs {
 }
 
 impl PublishArgs {
-    fn options(self) -> PublishOptions {
+    fn options(self) -> Result<PublishOptions, nianbao::Error> {
         let target = match (self.to, self.git_branch) {
-            (Some(dir), _) => Target::Dir(dir),
+            // Any `scheme://` is a store or refused, never a local folder.
+            (Some(url), _) if url.contains("://") => {
+                let mut target = StoreTarget::parse(&url)?;
+                target.endpoint = self.endpoint;
+                target.dry_run = self.dry_run;
+                Target::Store(target)
+            }
+            (Some(_), _) if self.dry_run || self.endpoint.is_some() => {
+                return Err(nianbao::Error::Usage(
+                    "--dry-run and --endpoint are for s3:// targets".into(),
+                ));
+            }
+            (Some(dir), _) => Target::Dir(PathBuf::from(dir)),
             (None, branch) => Target::Branch(BranchTarget {
                 branch: branch.unwrap_or_default(),
                 remote: self.remote,
@@ -71,13 +89,17 @@ impl PublishArgs {
             paper: self.paper.into(),
             preview: false,
         };
-        PublishOptions { site, target }
+        Ok(PublishOptions { site, target })
     }
 }
 
 /// Runs `publish`.
 pub(crate) fn run(args: PublishArgs) -> ExitCode {
-    let options = args.options();
+    let root = args.root.clone();
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(err) => return fail(err, &root),
+    };
     let root = &options.site.root;
     match publish::publish(&options) {
         Ok(published) => {
@@ -89,7 +111,40 @@ pub(crate) fn run(args: PublishArgs) -> ExitCode {
     }
 }
 
+/// The summary of a publish to object storage (or of its dry run).
+fn print_store_summary(p: &Published, url: &str, dry_run: bool) {
+    let c = &p.changes;
+    if dry_run {
+        for path in c.added.iter().chain(&c.changed) {
+            eprintln!("upload {path}");
+        }
+        for path in &c.removed {
+            eprintln!("delete {path}");
+        }
+        eprintln!(
+            "dry run: {} to upload, {} unchanged, {} to delete; nothing changed",
+            c.added.len() + c.changed.len(),
+            c.unchanged,
+            c.removed.len()
+        );
+        return;
+    }
+    eprintln!(
+        "published to {}: {} uploaded, {} unchanged, {} deleted ({} files, {})",
+        url.trim_end_matches('/'),
+        c.added.len() + c.changed.len(),
+        c.unchanged,
+        c.removed.len(),
+        p.files,
+        human_bytes(p.bytes)
+    );
+}
+
 fn print_summary(p: &Published) {
+    if let Destination::Store { url, dry_run } = &p.destination {
+        print_store_summary(p, url, *dry_run);
+        return;
+    }
     let base = if p.base_url.origin.is_empty() {
         format!("base path {}", p.base_url.path)
     } else {
@@ -98,6 +153,7 @@ fn print_summary(p: &Published) {
     let place = match &p.destination {
         Destination::Dir(dir) => dir.display().to_string(),
         Destination::Branch(b) => format!("branch {}", b.branch),
+        Destination::Store { url, .. } => url.clone(),
     };
     eprintln!(
         "published {} pages ({} files, {}) to {place} for {base}",

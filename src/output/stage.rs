@@ -48,6 +48,14 @@ pub enum Contents<'a> {
 }
 
 impl Contents<'_> {
+    /// The bytes.
+    pub fn read(&self) -> Result<Vec<u8>, Error> {
+        match self {
+            Contents::Bytes(b) => Ok(b.to_vec()),
+            Contents::Copy(path) => std::fs::read(path).map_err(|e| Error::io(path, e)),
+        }
+    }
+
     /// The size in bytes.
     pub fn size(&self) -> Result<u64, Error> {
         match self {

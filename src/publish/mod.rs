@@ -6,6 +6,9 @@
 //! succeeded.
 
 mod git;
+pub mod store;
+
+pub use store::StoreTarget;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -34,6 +37,8 @@ pub enum Target {
     Dir(PathBuf),
     /// A branch of the git repository holding the site folder.
     Branch(BranchTarget),
+    /// An S3-compatible bucket, under a prefix.
+    Store(StoreTarget),
 }
 
 /// `--git-branch BRANCH [--remote NAME] [--message TEXT]`.
@@ -61,6 +66,14 @@ pub enum Destination {
     Dir(PathBuf),
     /// The branch and what happened to it.
     Branch(BranchOutcome),
+    /// The bucket and prefix (`s3://reports/2020/`); `dry_run` when
+    /// nothing was changed.
+    Store {
+        /// `s3://bucket/prefix/`.
+        url: String,
+        /// The run only listed what it would do.
+        dry_run: bool,
+    },
 }
 
 /// The result of publishing to a branch.
@@ -134,6 +147,14 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Error> {
             let (outcome, changes) =
                 git::publish(&options.site.root, &files, target, &message, force)?;
             (Destination::Branch(outcome), changes)
+        }
+        Target::Store(target) => {
+            let changes = store::publish(&files, target)?;
+            let destination = Destination::Store {
+                url: target.url(),
+                dry_run: target.dry_run,
+            };
+            (destination, changes)
         }
     };
     let (count, bytes) = totals(&files)?;

@@ -27,6 +27,7 @@ mod print;
 mod publish;
 mod publish_hardening;
 mod resources;
+mod s3;
 mod safety;
 mod security;
 mod series;
