@@ -162,6 +162,13 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
         docs.dedup_by(|a, b| a.url == b.url);
         files.extend(language_files(lang, &docs));
     }
+    // `<` only ever stands in strings: written as \u003c, no file of the
+    // index holds markup, whatever the report's text.
+    for (_, json) in &mut files {
+        if json.contains('<') {
+            *json = json.replace('<', "\\u003c");
+        }
+    }
     files
 }
 
