@@ -230,7 +230,7 @@ fn stages_here<S: Sink>(
     };
     let sink = Scanning::new(open()?, prepared.report.base_url.clone());
     let (report, theme) = (&prepared.report, &prepared.theme);
-    sink.search_for(report);
+    sink.search_for(report, lint);
     // `check` looks at photos' headers only: encoding is the build's work.
     let photos = photos::put_photos(report, &options.root, &sink, !lint)?;
     let charts = render::site::render_charts(report, theme);
@@ -300,11 +300,14 @@ impl<S> Scanning<S> {
     }
 
     /// The pages put from now on belong to `report`: indexed for reader
-    /// search unless it has `search: false`.
-    fn search_for(&self, report: &Report) {
+    /// search unless it has `search: false` or this is `check` (`lint`),
+    /// which writes nothing.
+    fn search_for(&self, report: &Report, lint: bool) {
         let mut search = lock(&self.search);
-        if report.search {
-            search.get_or_insert_with(Default::default).set_report(report);
+        if report.search && !lint {
+            search
+                .get_or_insert_with(Default::default)
+                .set_report(report);
         } else {
             *search = None;
         }
@@ -351,9 +354,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl<S: Sink> Sink for Scanning<S> {
     fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error> {
         if links::is_html(path) {
-            if let Some(search) = lock(&self.search).as_mut() {
-                let html: Vec<u8> = parts.concat();
-                search.page(path, &String::from_utf8_lossy(&html));
+            let place = lock(&self.search)
+                .as_ref()
+                .map(crate::search::Collector::place);
+            if let Some(doc) =
+                place.and_then(|p| p.doc(path, &String::from_utf8_lossy(&parts.concat())))
+            {
+                let (text_path, json) = doc.text_file();
+                self.put(&text_path, &[json.as_bytes()])?;
+                if let Some(search) = lock(&self.search).as_mut() {
+                    search.add(&doc);
+                }
             }
             let page = links::scan_page(path, parts);
             lock(&self.pages).push(page);

@@ -148,7 +148,7 @@ fn render_year<S: Sink>(
     diags: &mut Diagnostics,
 ) -> Result<Charts, Error> {
     let (report, theme) = (&prepared.report, &prepared.theme);
-    sink.search_for(report);
+    sink.search_for(report, lint);
     let photos = super::photos::put_photos(report, &options.root, sink, !lint)?;
     totals.photos += photos;
     let charts = site::render_charts(report, theme);

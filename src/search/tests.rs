@@ -8,6 +8,7 @@ fn doc(lang: &str, url: &str, title: &str, text: &str) -> Doc {
         chapter: title.into(),
         year: "2020".into(),
         text: text.into(),
+        sections: Vec::new(),
     }
 }
 
@@ -24,8 +25,16 @@ fn latin_words_are_lower_cased() {
 fn cjk_runs_give_characters_and_overlapping_pairs() {
     assert_eq!(terms("献血者"), ["献", "献血", "血", "血者", "者"]);
     // Punctuation and Latin words end a run.
-    assert_eq!(terms("献血，造血 A型"), ["献", "献血", "血", "造", "造血", "血", "a", "型"]);
-    assert_eq!(terms("ボランティア"), ["ボ", "ボラ", "ラ", "ラン", "ン", "ンテ", "テ", "ティ", "ィ", "ィア", "ア"]);
+    assert_eq!(
+        terms("献血，造血 A型"),
+        ["献", "献血", "血", "造", "造血", "血", "a", "型"]
+    );
+    assert_eq!(
+        terms("ボランティア"),
+        [
+            "ボ", "ボラ", "ラ", "ラン", "ン", "ンテ", "テ", "ティ", "ィ", "ィア", "ア"
+        ]
+    );
 }
 
 #[test]
@@ -54,13 +63,48 @@ fn a_query_found_in_a_text_finds_its_terms() {
 }
 
 #[test]
-fn shards_are_stable_and_in_range() {
-    // FNV-1a of "a" is 0xe40c292c: the script must compute the same.
-    assert_eq!(shard("a", u32::MAX), 0xe40c_292c % u32::MAX);
-    for t in ["献血", "blood", ""] {
-        assert!(shard(t, 7) < 7);
-        assert_eq!(shard(t, 1), 0);
-    }
+fn a_term_is_in_the_last_shard_starting_at_or_before_it() {
+    // FNV-1a of "a" is 0xe40c292c.
+    assert_eq!(fnv("a"), 0xe40c_292c);
+    let starts = ["apple", "cell", "献血"];
+    assert_eq!(shard("aardvark", &starts), 0);
+    assert_eq!(shard("apple", &starts), 0);
+    assert_eq!(shard("cell", &starts), 1);
+    assert_eq!(shard("cells", &starts), 1);
+    assert_eq!(shard("zebra", &starts), 1);
+    // UTF-8 byte order is code point order: CJK after Latin.
+    assert_eq!(shard("骨髓", &starts), 2);
+    assert_eq!(shard("x", &[]), 0);
+}
+
+#[test]
+fn shards_are_cut_where_terms_say_so_an_edit_changes_few() {
+    let words: Vec<String> = (0..20_000).map(|i| format!("w{i:05}x")).collect();
+    let docs = |skip: usize| -> Vec<Doc> {
+        let text: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, w)| w.as_str())
+            .collect();
+        vec![doc("en", "/en/a/", "A", &text.join(" "))]
+    };
+    let shards = |docs: &[Doc]| -> BTreeMap<String, String> {
+        index_files(docs)
+            .into_iter()
+            .filter(|(p, _)| p.contains("/s"))
+            .collect()
+    };
+    let before = shards(&docs(usize::MAX));
+    assert!(before.len() > 4, "{} shards", before.len());
+    assert!(before.values().all(|s| s.len() < 4 * 24 * 1024 + 1024));
+    // One word fewer: only the shard that held it changes.
+    let after = shards(&docs(10_000));
+    let changed = before
+        .iter()
+        .filter(|(p, s)| after.get(*p) != Some(s))
+        .count();
+    assert_eq!(changed, 1, "{} of {} shards changed", changed, before.len());
 }
 
 #[test]
@@ -76,9 +120,16 @@ fn the_index_holds_every_term_in_its_shard() {
     assert_eq!(index["pages"][0][0], "/zh/a/");
     assert_eq!(index["pages"][1][0], "/zh/b/");
     assert_eq!(index["years"], serde_json::json!(["2020"]));
-    let shards = index["shards"].as_u64().unwrap() as u32;
     let find = |lang: &str, term: &str| -> serde_json::Value {
-        let path = format!("search/{lang}/s{}.json", shard(term, shards));
+        let index: serde_json::Value =
+            serde_json::from_str(&files[&format!("search/{lang}/index.json")]).unwrap();
+        let starts: Vec<&str> = index["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let path = format!("search/{lang}/s{}.json", shard(term, &starts));
         let map: serde_json::Value = serde_json::from_str(&files[&path]).unwrap();
         map[term].clone()
     };
@@ -87,8 +138,13 @@ fn the_index_holds_every_term_in_its_shard() {
     assert_eq!(find("zh", "细胞"), serde_json::json!([[0, 1]]));
     assert_eq!(find("en", "blood"), serde_json::json!([[0, 4]]));
     assert!(find("zh", "blood").is_null());
-    let text: serde_json::Value = serde_json::from_str(&files["search/zh/t0.json"]).unwrap();
+    // Each page's text file is named by the key the index gives it.
+    let key = index["pages"][0][4].as_str().unwrap();
+    assert_eq!(key, docs[1].key());
+    let text: serde_json::Value =
+        serde_json::from_str(&files[&format!("search/zh/t{key}.json")]).unwrap();
     assert_eq!(text["text"], "造血干细胞捐献");
+    assert_ne!(docs[0].key(), docs[1].key());
 }
 
 #[test]
@@ -97,7 +153,42 @@ fn page_text_is_the_main_text_without_markup() {
         <main id=\"main\"><h1 class=\"t\">Blood &amp; <em>marrow</em></h1>\
         <script>var x = 1;</script><p>Donors\n   gave</p><figure><figcaption>Donations</figcaption></figure></main>\
         <footer>Foot</footer></body></html>";
-    let (text, h1) = page_text(html);
-    assert_eq!(h1, "Blood & marrow");
-    assert_eq!(text, "Blood & marrow Donors gave Donations");
+    let page = page_text(html);
+    assert_eq!(page.title, "Blood & marrow");
+    assert_eq!(page.text, "Blood & marrow Donors gave Donations");
+}
+
+#[test]
+fn headings_with_an_id_are_sections_at_their_offsets_in_utf16() {
+    let html = "<main><h1>章</h1><nav><h2 id=\"toc\">In this chapter</h2><a>Other</a></nav>\
+        <p>𠀀前言 &#xE000;x</p><h2 id=\"blood\">Blood &amp; <a href=\"#blood\">marrow</a></h2>\
+        <p>Donors</p><h3 id=\"a&amp;b\">献血</h3><p>gave</p><h2>No id</h2><h2 id=\"end\">End</h2></main>";
+    let page = page_text(html);
+    assert_eq!(
+        page.text,
+        "章 𠀀前言 x Blood & marrow Donors 献血 gave No id End"
+    );
+    let found: Vec<(usize, &str, &str)> = page
+        .sections
+        .iter()
+        .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
+        .collect();
+    // 𠀀 is two UTF-16 units: "章 𠀀前言 x " is 9 units long.
+    assert_eq!(
+        found,
+        [
+            (9, "blood", "Blood & marrow"),
+            (31, "a&b", "献血"),
+            (45, "end", "End")
+        ]
+    );
+    let units: Vec<u16> = page.text.encode_utf16().collect();
+    for s in &page.sections {
+        let at = String::from_utf16(&units[s.offset..]).unwrap();
+        assert!(
+            at.starts_with(&s.title),
+            "{at:?} does not start with {:?}",
+            s.title
+        );
+    }
 }

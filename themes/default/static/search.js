@@ -1,8 +1,9 @@
 // Reader search (nianbao). Replaces the header's link to the contents with
 // a search field; loads search/<lang>/index.json, then only the shards a
-// query's terms fall in, then the texts of the results shown (for
-// snippets). Terms are cut as src/search/mod.rs cuts them: lower-cased
-// words; CJK runs as pairs of characters (a lone character as itself).
+// query's terms fall in (shards hold terms in order; index.json lists the
+// first term of each), then the texts of the results shown (for snippets).
+// Terms are cut as src/search/mod.rs cuts them: lower-cased words; CJK
+// runs as pairs of characters (a lone character as itself).
 (function () {
   "use strict";
   var box = document.querySelector(".site-search");
@@ -43,13 +44,36 @@
     return out;
   }
 
-  function fnv(term, shards) {
-    var bytes = new TextEncoder().encode(term), h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) {
-      h ^= bytes[i];
-      h = Math.imul(h, 0x01000193) >>> 0;
+  // Terms are ordered by code point (the index's order: UTF-8 bytes).
+  function compare(a, b) {
+    var i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      var x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x !== y) return x < y ? -1 : 1;
+      i += x > 0xffff ? 2 : 1;
+      j += y > 0xffff ? 2 : 1;
     }
-    return h % Math.max(1, shards);
+    return i < a.length ? 1 : j < b.length ? -1 : 0;
+  }
+
+  // The shards that may hold `term` (and, for a prefix, the words it
+  // starts): the last starting at or before it, and those after it that
+  // start with it.
+  function shardsOf(term, starts, prefix) {
+    var lo = 0, hi = starts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (compare(starts[mid], term) <= 0) lo = mid + 1; else hi = mid;
+    }
+    var out = [Math.max(0, lo - 1)];
+    while (prefix && lo < starts.length && starts[lo].indexOf(term) === 0) out.push(lo++);
+    return starts.length ? out : [];
+  }
+
+  // A word of three letters or more also finds the words it starts
+  // ("volunteer" finds "volunteers"); CJK pairs and short words are exact.
+  function isPrefix(term) {
+    return !isCjk(term) && Array.from(term).length >= 3;
   }
 
   var cache = {};
@@ -63,24 +87,34 @@
     return cache[path];
   }
 
-  // The pages of `lang` holding every term, best first.
+  // The pages of `lang` holding every term (or a word it starts), with a
+  // score: how often they hold them, a word as typed counting double.
   function search(lang, terms) {
     return load(lang + "/index.json").then(function (index) {
-      var shards = terms.map(function (t) {
-        return load(lang + "/s" + fnv(t, index.shards) + ".json");
+      var wanted = terms.map(function (t) {
+        return Promise.all(shardsOf(t, index.shards, isPrefix(t)).map(function (k) {
+          return load(lang + "/s" + k + ".json");
+        }));
       });
-      return Promise.all(shards).then(function (maps) {
+      return Promise.all(wanted).then(function (shardsByTerm) {
         var scores = null;
         terms.forEach(function (t, i) {
-          var next = {};
-          (maps[i][t] || []).forEach(function (p) {
-            if (!scores || p[0] in scores) next[p[0]] = (scores ? scores[p[0]] : 0) + p[1];
+          var prefix = isPrefix(t), next = {};
+          shardsByTerm[i].forEach(function (map) {
+            for (var key in map) {
+              var weight = key === t ? 2 : prefix && key.indexOf(t) === 0 ? 1 : 0;
+              if (!weight) continue;
+              map[key].forEach(function (p) {
+                if (!scores || p[0] in scores) next[p[0]] = (next[p[0]] || 0) + weight * p[1];
+              });
+            }
           });
+          if (scores) for (var id in next) next[id] += scores[id];
           scores = next;
         });
         return Object.keys(scores || {}).map(function (id) {
           var page = index.pages[id];
-          return { lang: lang, id: +id, url: page[0], title: page[1], chapter: page[2], year: page[3], score: scores[id] };
+          return { lang: lang, url: page[0], title: page[1], chapter: page[2], year: page[3], key: page[4], score: scores[id] };
         });
       });
     });
@@ -93,20 +127,29 @@
     return e;
   }
 
-  // Where the query (or else its first term) is in `text`, with the words
-  // around it; the match marked.
-  function snippet(text, query, terms) {
+  // Where the query (or else its first term held) is in `text`.
+  function matchIn(text, query, terms) {
     var lower = text.toLowerCase(), q = query.trim().toLowerCase();
     var at = lower.indexOf(q), len = q.length;
-    if (at < 0) {
-      for (var i = 0; i < terms.length && at < 0; i++) { at = lower.indexOf(terms[i]); len = terms[i].length; }
-    }
+    for (var i = 0; i < terms.length && at < 0; i++) { at = lower.indexOf(terms[i]); len = terms[i].length; }
+    return { at: at, len: len };
+  }
+
+  // The heading the match is under: [offset, id, title], or null.
+  function sectionAt(sections, at) {
+    var found = null;
+    (sections || []).forEach(function (s) { if (s[0] <= at) found = s; });
+    return found;
+  }
+
+  // The words around the match, the match marked.
+  function snippet(text, m) {
     var p = el("p", { "class": "search-snippet" });
-    if (at < 0) { p.textContent = text.slice(0, 160) + (text.length > 160 ? "…" : ""); return p; }
-    var start = Math.max(0, at - 60), end = Math.min(text.length, at + len + 100);
-    p.append((start > 0 ? "…" : "") + text.slice(start, at));
-    p.append(el("mark", null, text.slice(at, at + len)));
-    p.append(text.slice(at + len, end) + (end < text.length ? "…" : ""));
+    if (m.at < 0) { p.textContent = text.slice(0, 160) + (text.length > 160 ? "…" : ""); return p; }
+    var start = Math.max(0, m.at - 60), end = Math.min(text.length, m.at + m.len + 100);
+    p.append((start > 0 ? "…" : "") + text.slice(start, m.at));
+    p.append(el("mark", null, text.slice(m.at, m.at + m.len)));
+    p.append(text.slice(m.at + m.len, end) + (end < text.length ? "…" : ""));
     return p;
   }
 
@@ -156,22 +199,36 @@
         hits = hits.slice(0, MAX);
         return Promise.all(hits.map(function (h, i) {
           if (i >= SNIPPETS) return h;
-          return load(h.lang + "/t" + h.id + ".json").then(function (t) { h.text = t.text; return h; }, function () { return h; });
+          return load(h.lang + "/t" + h.key + ".json").then(function (t) {
+            h.text = t.text; h.sections = t.sections; return h;
+          }, function () { return h; });
         }));
       })
       .then(function (hits) {
         if (mine !== seq) return;
+        // A CJK run of three characters or more is found as its pairs, which
+        // a page may hold apart: a page whose text is loaded and lacks the
+        // run is no result.
+        var runs = q.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]{3,}/g) || [];
+        hits = hits.filter(function (h) {
+          return h.text == null || runs.every(function (r) { return h.text.indexOf(r) >= 0; });
+        });
         // A phrase of several terms: pages holding it as written come first.
         var phrase = q.trim().toLowerCase();
         hits.forEach(function (h) { h.exact = h.text != null && h.text.toLowerCase().indexOf(phrase) >= 0; });
         hits.sort(function (a, b) { return (b.exact - a.exact) || 0; });
+        // A result names the heading the match is under, its page's title
+        // (the chapter) and the year, and links to that heading.
         list.replaceChildren.apply(list, hits.map(function (h) {
+          var m = h.text != null ? matchIn(h.text, q, terms) : { at: -1 };
+          var section = m.at >= 0 ? sectionAt(h.sections, m.at) : null;
+          var href = new URL(h.url, root).href + (section ? "#" + encodeURIComponent(section[1]) : "");
           var li = el("li", { lang: h.lang });
-          var a = el("a", { href: new URL(h.url, root).href }, h.title);
-          li.append(a);
-          var meta = [h.chapter && h.chapter !== h.title ? h.chapter : "", h.year].filter(Boolean).join(" · ");
+          li.append(el("a", { href: href }, section ? section[2] : h.title));
+          var chapter = section ? h.title : (h.chapter !== h.title ? h.chapter : "");
+          var meta = [chapter, h.year].filter(Boolean).join(" · ");
           if (meta) li.append(el("span", { "class": "search-meta" }, meta));
-          if (h.text != null) li.append(snippet(h.text, q, terms));
+          if (h.text != null) li.append(snippet(h.text, m));
           return li;
         }));
         status.textContent = hits.length ? d.count.replace("{n}", hits.length) : d.none;
