@@ -357,13 +357,16 @@ impl<S: Sink> Sink for Scanning<S> {
             let place = lock(&self.search)
                 .as_ref()
                 .map(crate::search::Collector::place);
-            if let Some(doc) =
-                place.and_then(|p| p.doc(path, &String::from_utf8_lossy(&parts.concat())))
-            {
+            let html = || {
+                String::from_utf8(parts.concat())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            };
+            if let Some(doc) = place.and_then(|p| p.doc(path, html)) {
                 let (text_path, json) = doc.text_file();
                 self.put(&text_path, &[json.as_bytes()])?;
+                let counted = doc.counted();
                 if let Some(search) = lock(&self.search).as_mut() {
-                    search.add(&doc);
+                    search.add(counted);
                 }
             }
             let page = links::scan_page(path, parts);

@@ -20,7 +20,12 @@
 //! A query downloads `index.json`, one shard per distinct term and the
 //! texts of the first results.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+// Term counting hashes millions of short strings: FxHash, not SipHash (no
+// hash-flooding to fear from a report the user writes).
+use rustc_hash::FxHashMap;
 
 /// A page to index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,32 +64,130 @@ pub fn is_cjk(c: char) -> bool {
 /// and every overlapping pair.
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut word = String::new();
-    let mut prev_cjk: Option<char> = None;
-    for c in text.chars() {
-        if is_cjk(c) {
-            flush(&mut word, &mut out);
-            if let Some(p) = prev_cjk {
-                out.push(format!("{p}{c}"));
-            }
-            out.push(c.to_string());
-            prev_cjk = Some(c);
-        } else if c.is_alphanumeric() {
-            prev_cjk = None;
-            word.extend(c.to_lowercase());
-        } else {
-            prev_cjk = None;
-            flush(&mut word, &mut out);
+    each_term(text, |t| match t {
+        Term::Word(w) => out.push(lower_case(w).into_owned()),
+        Term::Pair(pair) => {
+            out.extend(pair.chars().next().map(String::from));
+            out.push(pair.to_string());
         }
-    }
-    flush(&mut word, &mut out);
+        Term::Last(c) => out.push(c.to_string()),
+    });
     out
 }
 
-fn flush(word: &mut String, out: &mut Vec<String>) {
-    if !word.is_empty() {
-        out.push(std::mem::take(word));
+/// A term as [`each_term`] finds it, borrowed from the text where it can.
+/// A CJK character that is not the last of its run is not found alone:
+/// it starts a pair, which stands for it too (counting every character
+/// twice would double the work on Chinese text).
+enum Term<'a> {
+    /// A word as written (see [`lower_case`]).
+    Word(&'a str),
+    /// Two adjacent CJK characters, and the first of them.
+    Pair(&'a str),
+    /// The last CJK character of a run.
+    Last(&'a str),
+}
+
+/// Calls `found` with each term of `text` (see [`terms`], [`Term`]).
+fn each_term<'a>(text: &'a str, mut found: impl FnMut(Term<'a>)) {
+    let mut word_start: Option<usize> = None;
+    // The previous character, when it is CJK: where it starts and ends.
+    let mut prev_cjk: Option<(usize, usize)> = None;
+    let word = |start: usize, end: usize, found: &mut dyn FnMut(Term<'a>)| {
+        found(Term::Word(&text[start..end]));
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, most of any text: a byte test, no decoding.
+        let b = bytes[i];
+        if b.is_ascii() {
+            if let Some((p, e)) = prev_cjk.take() {
+                found(Term::Last(&text[p..e]));
+            }
+            if b.is_ascii_alphanumeric() {
+                word_start.get_or_insert(i);
+            } else if let Some(start) = word_start.take() {
+                word(start, i, &mut found);
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let (at, end) = (i, i + c.len_utf8());
+        i = end;
+        if is_cjk(c) {
+            if let Some(start) = word_start.take() {
+                word(start, at, &mut found);
+            }
+            if let Some((p, _)) = prev_cjk {
+                found(Term::Pair(&text[p..end]));
+            }
+            prev_cjk = Some((at, end));
+            continue;
+        }
+        if let Some((p, e)) = prev_cjk.take() {
+            found(Term::Last(&text[p..e]));
+        }
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(at);
+        } else if let Some(start) = word_start.take() {
+            word(start, at, &mut found);
+        }
     }
+    if let Some((p, e)) = prev_cjk {
+        found(Term::Last(&text[p..e]));
+    }
+    if let Some(start) = word_start {
+        word(start, text.len(), &mut found);
+    }
+}
+
+/// `word` in lower case, borrowed when it already is.
+fn lower_case(word: &str) -> Cow<'_, str> {
+    let lower = if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars()
+            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
+    };
+    if lower {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
+/// A CJK term (one or two characters, at most 8 UTF-8 bytes, none of them
+/// zero) as a number: counting CJK text hashes two numbers per character,
+/// which is much faster than hashing strings.
+fn pack(cjk: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let len = cjk.len().min(8);
+    bytes[..len].copy_from_slice(&cjk.as_bytes()[..len]);
+    u64::from_le_bytes(bytes)
+}
+
+/// The first character of a packed pair, packed; `None` for a single
+/// character.
+fn first_of_pair(packed: u64) -> Option<u64> {
+    let bytes = packed.to_le_bytes();
+    let first = match bytes[0] {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        _ => 2,
+    };
+    (bytes.get(first).copied()? != 0).then(|| packed & (u64::MAX >> (64 - 8 * first)))
+}
+
+/// The term [`pack`] made a number of.
+fn unpack(packed: u64) -> Box<str> {
+    let bytes = packed.to_le_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+    String::from_utf8_lossy(&bytes[..len]).into()
 }
 
 /// The terms a query needs every result to hold: its words, and for a run
@@ -206,15 +309,23 @@ impl Doc {
     /// Its text file: (path below the output folder, contents): the text a
     /// snippet is cut from and its headings (`[offset, id, title]`).
     pub fn text_file(&self) -> (String, String) {
-        let sections: Vec<serde_json::Value> = self
-            .sections
-            .iter()
-            .map(|s| serde_json::json!([s.offset, s.id, s.title]))
-            .collect();
-        let json = serde_json::json!({ "text": self.text, "sections": sections });
+        #[derive(serde::Serialize)]
+        struct TextFile<'a> {
+            text: &'a str,
+            sections: Vec<(usize, &'a str, &'a str)>,
+        }
+        let file = TextFile {
+            text: &self.text,
+            sections: self
+                .sections
+                .iter()
+                .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
+                .collect(),
+        };
+        let json = serde_json::to_string(&file).unwrap_or_default();
         (
             format!("search/{}/t{}.json", self.lang, self.key()),
-            no_markup(json.to_string()),
+            no_markup(json),
         )
     }
 }
@@ -224,6 +335,60 @@ impl Doc {
 pub fn text_key(lang: &str, url: &str) -> String {
     let hash = blake3::hash(format!("{lang}\n{url}").as_bytes());
     hash.to_hex()[..16].to_string()
+}
+
+/// A page with its terms counted, ready for [`Index::add`]: the counting
+/// is done before, on the thread that rendered the page, not under a lock.
+#[derive(Debug)]
+pub struct Counted {
+    lang: String,
+    entry: Entry,
+}
+
+impl Doc {
+    /// The page with its terms (of its title, chapter and text) counted.
+    pub fn counted(&self) -> Counted {
+        let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
+        for part in [&self.title, &self.chapter, &self.text] {
+            each_term(part, |t| match t {
+                Term::Word(w) => {
+                    let w = lower_case(w);
+                    // A key is allocated once per page, not per capitalised word.
+                    match words.get_mut(w.as_ref()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            words.insert(w, 1);
+                        }
+                    }
+                }
+                Term::Pair(c) | Term::Last(c) => *cjk.entry(pack(c)).or_default() += 1,
+            });
+        }
+        // Each pair stands for its first character too.
+        let firsts: Vec<(u64, u32)> = cjk
+            .iter()
+            .filter_map(|(&k, &n)| Some((first_of_pair(k)?, n)))
+            .collect();
+        for (k, n) in firsts {
+            *cjk.entry(k).or_default() += n;
+        }
+        let words = words.into_iter().map(|(t, n)| (Box::from(t.as_ref()), n));
+        let counts: Vec<(Box<str>, u32)> = words
+            .chain(cjk.into_iter().map(|(t, n)| (unpack(t), n)))
+            .collect();
+        Counted {
+            lang: self.lang.clone(),
+            entry: Entry {
+                url: self.url.clone(),
+                title: self.title.clone(),
+                chapter: self.chapter.clone(),
+                year: self.year.clone(),
+                key: self.key(),
+                counts,
+            },
+        }
+    }
 }
 
 /// A page as the index keeps it: what a result shows and how often the
@@ -246,24 +411,10 @@ pub struct Index {
 }
 
 impl Index {
-    /// Adds `doc`'s terms (of its title, chapter and text).
-    pub fn add(&mut self, doc: &Doc) {
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        let all = [doc.title.as_str(), doc.chapter.as_str(), doc.text.as_str()];
-        for t in all.iter().flat_map(|s| terms(s)) {
-            *counts.entry(t).or_default() += 1;
-        }
-        self.by_lang
-            .entry(doc.lang.clone())
-            .or_default()
-            .push(Entry {
-                url: doc.url.clone(),
-                title: doc.title.clone(),
-                chapter: doc.chapter.clone(),
-                year: doc.year.clone(),
-                key: doc.key(),
-                counts: counts.into_iter().map(|(t, n)| (t.into(), n)).collect(),
-            });
+    /// Adds a page whose terms are counted (see [`Doc::counted`]).
+    pub fn add(&mut self, counted: Counted) {
+        let Counted { lang, entry } = counted;
+        self.by_lang.entry(lang).or_default().push(entry);
     }
 
     /// The index files of every language (not the pages' text files):
@@ -284,7 +435,7 @@ impl Index {
 pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
     let mut index = Index::default();
     for doc in docs {
-        index.add(doc);
+        index.add(doc.counted());
     }
     let texts = docs.iter().map(Doc::text_file);
     index.files().into_iter().chain(texts).collect()
@@ -303,12 +454,13 @@ fn no_markup(json: String) -> String {
 /// The files of one language.
 fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
     // term → (page, count), pages in order.
-    let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    let mut by_term: FxHashMap<&str, Postings> = FxHashMap::default();
     for (id, entry) in entries.iter().enumerate() {
         for (t, n) in &entry.counts {
-            postings.entry(t).or_default().push((id, *n));
+            by_term.entry(t).or_default().push((id, *n));
         }
     }
+    let postings: BTreeMap<&str, Postings> = by_term.into_iter().collect();
     let shard_maps = cut_into_shards(&postings);
     let starts: Vec<&str> = shard_maps
         .iter()
@@ -364,10 +516,6 @@ pub struct Section {
     pub title: String,
 }
 
-/// Stands in the text for a heading until offsets are counted; removed
-/// from the page's own text first, so it can only mean a heading.
-const HEADING_MARK: char = '\u{E000}';
-
 /// The text of a rendered page, see [`PageText`].
 pub fn page_text(html: &str) -> PageText {
     let main = html
@@ -381,27 +529,10 @@ pub fn page_text(html: &str) -> PageText {
         .find("<h1")
         .and_then(|s| {
             let e = main[s..].find("</h1>")? + s;
-            Some(strip_tags(&main[s..e], &mut Vec::new()))
+            Some(Stripped::of(&main[s..e]).text)
         })
         .unwrap_or_default();
-    let mut headings = Vec::new();
-    let marked = strip_tags(main, &mut headings);
-    let mut text = String::with_capacity(marked.len());
-    let mut sections = Vec::new();
-    let mut offset = 0;
-    let mut headings = headings.into_iter();
-    for c in marked.chars() {
-        if c == HEADING_MARK {
-            if let Some((id, title)) = headings.next() {
-                sections.push(Section { offset, id, title });
-            }
-        } else {
-            text.push(c);
-            offset += c.len_utf16();
-        }
-    }
-    // Collapsed already: only a mark's space at the very end can be left.
-    text.truncate(text.trim_end().len());
+    let Stripped { text, sections } = Stripped::of(main);
     PageText {
         text,
         title,
@@ -409,49 +540,86 @@ pub fn page_text(html: &str) -> PageText {
     }
 }
 
-/// `html` without its tags (and what `<script>`, `<style>`, `<template>`,
-/// `<svg>` and `<nav>` hold: navigation names other pages, and a page is
-/// found by its own words), entities decoded, whitespace collapsed. Each
-/// `<h2>`/`<h3>` with an `id` leaves a [`HEADING_MARK`] and its (id, text)
-/// in `headings`.
-fn strip_tags(html: &str, headings: &mut Vec<(String, String)>) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        push_text(&mut out, &rest[..lt]);
-        let after = &rest[lt..];
-        let skip_to = ["script", "style", "template", "svg", "nav"]
-            .iter()
-            .find(|name| {
-                after.len() > name.len() + 1 && after[1..].to_ascii_lowercase().starts_with(*name)
-            })
-            .and_then(|name| {
-                after
-                    .find(&format!("</{name}>"))
-                    .map(|e| e + name.len() + 3)
-            });
-        let tag_end = after.find('>').map_or(after.len(), |e| e + 1);
-        if let Some(heading) = skip_to
-            .is_none()
-            .then(|| heading(after, &after[..tag_end]))
-            .flatten()
-        {
-            out.push(' ');
-            out.push(HEADING_MARK);
-            headings.push(heading);
-        }
-        out.push(' ');
-        rest = &after[skip_to.unwrap_or(tag_end)..];
-    }
-    push_text(&mut out, rest);
-    collapse_keeping_marks(&out)
+/// HTML made text in one pass: tags out (and what `<script>`, `<style>`,
+/// `<template>`, `<svg>` and `<nav>` hold: navigation names other pages,
+/// and a page is found by its own words), entities decoded, words joined
+/// by single spaces (a tag separates words); the `<h2>`/`<h3>` headings
+/// with an `id` noted where their text starts.
+#[derive(Default)]
+struct Stripped {
+    text: String,
+    sections: Vec<Section>,
 }
 
-/// Text between tags, entities decoded (an entity never spans a tag), any
-/// [`HEADING_MARK`] of the page's own removed.
-fn push_text(out: &mut String, raw: &str) {
-    let decoded = crate::html::decode_entities(raw);
-    out.extend(decoded.chars().filter(|&c| c != HEADING_MARK));
+impl Stripped {
+    fn of(html: &str) -> Self {
+        let mut out = Self {
+            text: String::with_capacity(html.len() / 2),
+            sections: Vec::new(),
+        };
+        // The text's length in UTF-16 units up to `counted` bytes.
+        let (mut counted, mut utf16) = (0, 0);
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            out.push_words(&rest[..lt]);
+            let after = &rest[lt..];
+            let tag_end = after.find('>').map_or(after.len(), |e| e + 1);
+            let skip_to = skipped_element(after);
+            if let Some((id, title)) = skip_to
+                .is_none()
+                .then(|| heading(after, &after[..tag_end]))
+                .flatten()
+            {
+                utf16 += out.text[counted..].encode_utf16().count();
+                counted = out.text.len();
+                // The heading's text starts after the space before it.
+                let offset = utf16 + usize::from(!out.text.is_empty());
+                out.sections.push(Section { offset, id, title });
+            }
+            rest = &after[skip_to.unwrap_or(tag_end)..];
+        }
+        out.push_words(rest);
+        out
+    }
+
+    /// Appends the words of text found between tags, a space before each.
+    fn push_words(&mut self, raw: &str) {
+        let decoded = if raw.contains('&') {
+            crate::html::decode_entities(raw)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let mut push = |word: &str| {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(word);
+        };
+        // ASCII text splits much faster; other text may hold U+3000 and
+        // other Unicode spaces.
+        if decoded.is_ascii() {
+            decoded.split_ascii_whitespace().for_each(&mut push);
+        } else {
+            decoded.split_whitespace().for_each(&mut push);
+        }
+    }
+}
+
+/// How many bytes the element opening `html` takes, when it is one whose
+/// content is not text a reader searches.
+fn skipped_element(html: &str) -> Option<usize> {
+    let name = ["script", "style", "template", "svg", "nav"]
+        .into_iter()
+        .find(|name| {
+            html.get(1..=name.len())
+                .is_some_and(|open| open.eq_ignore_ascii_case(name))
+                && matches!(
+                    html.as_bytes().get(name.len() + 1),
+                    Some(b' ' | b'>' | b'\t' | b'\n' | b'/')
+                )
+        })?;
+    let close = format!("</{name}>");
+    Some(html.find(&close).map_or(html.len(), |e| e + close.len()))
 }
 
 /// The (id, text) of the `<h2>`/`<h3>` opening `html` with `tag`, when it
@@ -465,7 +633,7 @@ fn heading(html: &str, tag: &str) -> Option<(String, String)> {
     let id = attribute(tag, "id")?;
     let close = format!("</h{}>", &level[2..]);
     let end = html.find(&close)?;
-    let title = strip_tags(&html[tag.len()..end], &mut Vec::new());
+    let title = Stripped::of(&html[tag.len()..end]).text;
     Some((id, title))
 }
 
@@ -476,19 +644,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let start = tag.find(&key)? + key.len();
     let len = tag[start..].find('"')?;
     Some(crate::html::decode_entities(&tag[start..start + len]).into_owned())
-}
-
-/// Whitespace collapsed, with a mark's own space kept out of the count: a
-/// mark sits where the next word starts.
-fn collapse_keeping_marks(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() && !out.ends_with(HEADING_MARK) {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// Gathers the pages of a site as they are rendered, a report (or a
@@ -518,8 +673,9 @@ impl Place {
     /// The page at `path` (below the output folder) as a document to index
     /// when it is a page readers search: a home or chapter page, not the
     /// whole-report page (which repeats every chapter) nor the 404 page.
-    /// The work of reading its text is done here, outside any lock.
-    pub fn doc(&self, path: &str, html: &str) -> Option<Doc> {
+    /// `html` gives the page's HTML, asked for only then. The work of
+    /// reading its text is done here, outside any lock.
+    pub fn doc(&self, path: &str, html: impl FnOnce() -> String) -> Option<Doc> {
         let folder = path.strip_suffix("index.html")?;
         let (lang, rest) = match folder.split_once('/') {
             Some((first, rest)) if self.langs.iter().any(|l| l == first) => (first, rest),
@@ -535,7 +691,7 @@ impl Place {
         if slug == crate::load::discover::PRINT_SLUG || slug.contains('/') {
             return None;
         }
-        let page = page_text(html);
+        let page = page_text(&html());
         let chapter = if slug.is_empty() {
             String::new()
         } else {
@@ -569,9 +725,9 @@ impl Collector {
         self.place.clone()
     }
 
-    /// Keeps the terms of `doc` for the index.
-    pub fn add(&mut self, doc: &Doc) {
-        self.index.add(doc);
+    /// Keeps the terms of a page for the index.
+    pub fn add(&mut self, counted: Counted) {
+        self.index.add(counted);
     }
 
     /// The index files of every page gathered (their text files were

@@ -136,6 +136,11 @@ fn the_index_holds_every_term_in_its_shard() {
     // Title, chapter and text.
     assert_eq!(find("zh", "献血"), serde_json::json!([[1, 3]]));
     assert_eq!(find("zh", "细胞"), serde_json::json!([[0, 1]]));
+    // Single characters: inside a run (counted through the pair they
+    // start) and at its end.
+    assert_eq!(find("zh", "血"), serde_json::json!([[0, 1], [1, 3]]));
+    assert_eq!(find("zh", "了"), serde_json::json!([[1, 1]]));
+    assert_eq!(find("zh", "献"), serde_json::json!([[0, 1], [1, 3]]));
     assert_eq!(find("en", "blood"), serde_json::json!([[0, 4]]));
     assert!(find("zh", "blood").is_null());
     // Each page's text file is named by the key the index gives it.
@@ -161,25 +166,25 @@ fn page_text_is_the_main_text_without_markup() {
 #[test]
 fn headings_with_an_id_are_sections_at_their_offsets_in_utf16() {
     let html = "<main><h1>章</h1><nav><h2 id=\"toc\">In this chapter</h2><a>Other</a></nav>\
-        <p>𠀀前言 &#xE000;x</p><h2 id=\"blood\">Blood &amp; <a href=\"#blood\">marrow</a></h2>\
+        <p>𠀀前言 &#x263A;x</p><h2 id=\"blood\">Blood &amp; <a href=\"#blood\">marrow</a></h2>\
         <p>Donors</p><h3 id=\"a&amp;b\">献血</h3><p>gave</p><h2>No id</h2><h2 id=\"end\">End</h2></main>";
     let page = page_text(html);
     assert_eq!(
         page.text,
-        "章 𠀀前言 x Blood & marrow Donors 献血 gave No id End"
+        "章 𠀀前言 ☺x Blood & marrow Donors 献血 gave No id End"
     );
     let found: Vec<(usize, &str, &str)> = page
         .sections
         .iter()
         .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
         .collect();
-    // 𠀀 is two UTF-16 units: "章 𠀀前言 x " is 9 units long.
+    // 𠀀 is two UTF-16 units: "章 𠀀前言 ☺x " is 10 units long.
     assert_eq!(
         found,
         [
-            (9, "blood", "Blood & marrow"),
-            (31, "a&b", "献血"),
-            (45, "end", "End")
+            (10, "blood", "Blood & marrow"),
+            (32, "a&b", "献血"),
+            (46, "end", "End")
         ]
     );
     let units: Vec<u16> = page.text.encode_utf16().collect();
