@@ -170,6 +170,16 @@ fn pack(cjk: &str) -> u64 {
     u64::from_le_bytes(bytes)
 }
 
+/// A short ASCII word (at most 8 bytes) in lower case, packed as [`pack`]
+/// packs.
+fn pack_lower(word: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (to, from) in bytes.iter_mut().zip(word.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    u64::from_le_bytes(bytes)
+}
+
 /// The first character of a packed pair, packed; `None` for a single
 /// character.
 fn first_of_pair(packed: u64) -> Option<u64> {
@@ -350,8 +360,13 @@ impl Doc {
     pub fn counted(&self) -> Counted {
         let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
         let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut short: FxHashMap<u64, u32> = FxHashMap::default();
         for part in [&self.title, &self.chapter, &self.text] {
             each_term(part, |t| match t {
+                // Most words are short and ASCII: a number, like CJK terms.
+                Term::Word(w) if w.len() <= 8 && w.is_ascii() => {
+                    *short.entry(pack_lower(w)).or_default() += 1;
+                }
                 Term::Word(w) => {
                     let w = lower_case(w);
                     // A key is allocated once per page, not per capitalised word.
@@ -375,7 +390,7 @@ impl Doc {
         }
         let words = words.into_iter().map(|(t, n)| (Box::from(t.as_ref()), n));
         let counts: Vec<(Box<str>, u32)> = words
-            .chain(cjk.into_iter().map(|(t, n)| (unpack(t), n)))
+            .chain(cjk.into_iter().chain(short).map(|(t, n)| (unpack(t), n)))
             .collect();
         Counted {
             lang: self.lang.clone(),
