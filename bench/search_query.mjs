@@ -5,7 +5,7 @@
 //
 // SITE_DIR is a built site served at "/". Each query runs RUNS times, each
 // in a fresh browser context (empty cache: a first query). Measured in the
-// page: the bytes of every search/ file fetched, the time from Enter to the
+// page: the bytes of every search/ file fetched (resource timing), the time from Enter to the
 // results shown, and of that the time after the last index file arrived
 // (the work done on the reader's machine: segmenting, intersecting,
 // ranking, snippets). Prints one JSON object.
@@ -57,11 +57,6 @@ function median(xs) {
 async function measure(browser, base, q) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  let bytes = 0;
-  page.on('response', async (r) => {
-    if (!r.url().includes('/search/')) return;
-    try { bytes += (await r.body()).length; } catch { /* aborted */ }
-  });
   await page.goto(base + q.from, { waitUntil: 'networkidle' });
   // The header field loads index.json when the page opens (for the years):
   // that download is the query's too, counted above.
@@ -84,6 +79,10 @@ async function measure(browser, base, q) {
     input.form.requestSubmit();
   }));
   await page.waitForLoadState('networkidle');
+  // Every search/ file the page fetched, from its opening (resource timing).
+  const bytes = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/search/'))
+    .reduce((sum, e) => sum + e.encodedBodySize, 0));
   await context.close();
   return { ...timing, bytes };
 }
