@@ -30,6 +30,7 @@ pub mod pdf;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 
 pub use build::{Options, build, check, render_site};

@@ -230,6 +230,7 @@ fn stages_here<S: Sink>(
     };
     let sink = Scanning::new(open()?, prepared.report.base_url.clone());
     let (report, theme) = (&prepared.report, &prepared.theme);
+    sink.search_for(report, lint);
     // `check` looks at photos' headers only: encoding is the build's work.
     let photos = photos::put_photos(report, &options.root, &sink, !lint)?;
     let charts = render::site::render_charts(report, theme);
@@ -237,6 +238,7 @@ fn stages_here<S: Sink>(
     let rendering = render::site::render(report, theme, &charts, render_options, &sink)?;
     diags.extend(rendering.diags);
     let pdfs = pdf_paths(report, options.pdf);
+    sink.put_search()?;
     sink.add_part(&rendering.copies, &pdfs, rendering.written);
     let (sink, broken) = sink.check_links();
     // Links are followed only on a site that rendered without errors.
@@ -282,6 +284,8 @@ struct Scanning<S> {
     others: Mutex<Vec<String>>,
     /// The link check of the parts complete so far.
     links: Mutex<links::Checker>,
+    /// The pages for reader search, when the site has it (`search:`).
+    search: Mutex<Option<crate::search::Collector>>,
 }
 
 impl<S> Scanning<S> {
@@ -291,6 +295,21 @@ impl<S> Scanning<S> {
             pages: Mutex::default(),
             others: Mutex::default(),
             links: Mutex::new(links::Checker::new(base_url)),
+            search: Mutex::default(),
+        }
+    }
+
+    /// The pages put from now on belong to `report`: indexed for reader
+    /// search unless it has `search: false` or this is `check` (`lint`),
+    /// which writes nothing.
+    fn search_for(&self, report: &Report, lint: bool) {
+        let mut search = lock(&self.search);
+        if report.search && !lint {
+            search
+                .get_or_insert_with(Default::default)
+                .set_report(report);
+        } else {
+            *search = None;
         }
     }
 
@@ -304,6 +323,18 @@ impl<S> Scanning<S> {
         let copied = copies.iter().map(|(_, dest)| dest.clone());
         let files = others.into_iter().chain(copied).chain(pdfs.iter().cloned());
         lock(&self.links).add(pages, files, written);
+    }
+
+    /// Puts the reader-search index of every page indexed so far.
+    fn put_search(&self) -> Result<(), Error>
+    where
+        S: Sink,
+    {
+        let files = lock(&self.search).take().map(|c| c.files());
+        for (path, json) in files.unwrap_or_default() {
+            self.put(&path, &[json.as_bytes()])?;
+        }
+        Ok(())
     }
 
     /// An error for every link that leads nowhere in the whole site, once
@@ -323,6 +354,21 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl<S: Sink> Sink for Scanning<S> {
     fn put(&self, path: &str, parts: &[&[u8]]) -> Result<(), Error> {
         if links::is_html(path) {
+            let place = lock(&self.search)
+                .as_ref()
+                .map(crate::search::Collector::place);
+            let html = || {
+                String::from_utf8(parts.concat())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            };
+            if let Some(doc) = place.and_then(|p| p.doc(path, html)) {
+                let (text_path, json) = doc.text_file();
+                self.put(&text_path, &[json.as_bytes()])?;
+                let counted = doc.counted();
+                if let Some(search) = lock(&self.search).as_mut() {
+                    search.add(counted);
+                }
+            }
             let page = links::scan_page(path, parts);
             lock(&self.pages).push(page);
         } else {

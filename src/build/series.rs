@@ -115,6 +115,7 @@ pub(super) fn stages<S: Sink>(
         totals.pages += rendering.pages;
         diags.extend(rendering.diags);
     }
+    sink.put_search()?;
     sink.add_part(&[], &[], WrittenLinks::new());
     let (sink, broken) = sink.check_links();
     if !diags.has_errors() {
@@ -147,6 +148,7 @@ fn render_year<S: Sink>(
     diags: &mut Diagnostics,
 ) -> Result<Charts, Error> {
     let (report, theme) = (&prepared.report, &prepared.theme);
+    sink.search_for(report, lint);
     let photos = super::photos::put_photos(report, &options.root, sink, !lint)?;
     totals.photos += photos;
     let charts = site::render_charts(report, theme);

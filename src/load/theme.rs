@@ -56,6 +56,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "i18n/es.yaml",
     "i18n/ja.yaml",
     "static/style.css",
+    "static/search.js",
 ];
 
 /// A file of the built-in default theme by its path (`i18n/en.yaml`).

@@ -86,6 +86,9 @@ pub struct RawReport {
     /// without one takes the series' (see `model::brand`).
     #[serde(default)]
     pub brand: Option<RawBrand>,
+    /// Reader search (`search: false` turns it off; on by default).
+    #[serde(default)]
+    pub search: Option<bool>,
 }
 
 /// `brand:` as written in report.yaml or series.yaml.
@@ -179,6 +182,9 @@ pub struct RawSeries {
     /// sets none of its own.
     #[serde(default)]
     pub brand: Option<RawBrand>,
+    /// Reader search (`search: false` turns it off; on by default).
+    #[serde(default)]
+    pub search: Option<bool>,
 }
 
 /// `money:` as written: one style for every language, or one per language.
@@ -731,7 +737,7 @@ mod tests {
         assert_eq!(
             err.hint.as_deref(),
             Some(
-                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, cover_photo, gallery, money, precision, brand"
+                "write one of: languages, year, title, subtitle, organization, description, base_url, domain, theme, highlights, cover_photo, gallery, money, precision, brand, search"
             )
         );
         let err =

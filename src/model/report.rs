@@ -95,6 +95,9 @@ pub struct Report {
     pub base_url: BaseUrl,
     /// Custom domain for static hosts that read a `CNAME` file.
     pub domain: Option<String>,
+    /// Reader search is built (`search:` of report.yaml or, in a series,
+    /// series.yaml; on by default).
+    pub search: bool,
     /// Theme name.
     pub theme: String,
     /// Metric ids for the cover cards.
@@ -215,6 +218,9 @@ pub fn build(
         description: texts.description,
         base_url,
         domain,
+        search: place
+            .as_ref()
+            .map_or(report.search.unwrap_or(true), |p| p.series.search),
         theme,
         highlights: report.highlights,
         money,
@@ -339,6 +345,7 @@ fn series_keys_only(
     let set = [
         ("base_url", report.base_url.is_some()),
         ("domain", report.domain.is_some()),
+        ("search", report.search.is_some()),
     ];
     for (key, _) in set.into_iter().filter(|(_, present)| *present) {
         let (line, col) = positions.key(key, 0);

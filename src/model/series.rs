@@ -42,6 +42,8 @@ pub struct Series {
     pub base_url: BaseUrl,
     /// Custom domain.
     pub domain: Option<String>,
+    /// Reader search is built (`search:`, on by default).
+    pub search: bool,
     /// Theme of the series home (and of every year that names none).
     pub theme: String,
     /// Metric ids drawn across the years on the series home.
@@ -214,6 +216,7 @@ pub fn build(
         description,
         base_url,
         domain,
+        search: raw.raw.search.unwrap_or(true),
         theme,
         trends: raw.raw.trends.clone(),
         money: report::money(raw.raw.money.as_ref(), &codes, file, &positions, diags),

@@ -56,6 +56,8 @@ pub struct SiteView {
     pub languages: Vec<LanguageLink>,
     /// Generator name and version.
     pub generator: String,
+    /// The site has reader search (`search:`): the header shows its field.
+    pub search: bool,
     /// The series this page belongs to; `None` for a single report.
     pub series: Option<SeriesNav>,
     /// The organisation's accent colour and logo (`brand:`).

@@ -9,6 +9,12 @@
 //   - every page readable with JavaScript off;
 //   - print: chapters start on a new page, no navigation chrome;
 //   - every internal link and image resolves;
+//   - reader search: queries typed into the header field (Chinese of two
+//     and four characters, English words and a phrase, French and German)
+//     list every page that holds the words and only such pages, each result
+//     a link to the heading the match is under with its text marked; the
+//     language and year filters; axe with results open; the index files a
+//     query downloads stay under 300 KB; `search: false` sites have none;
 //   - `build --pdf` (with SOURCE_DATE_EPOCH set): one PDF per language, read
 //     with poppler-utils (pdf.mjs): page count in range, every page after the
 //     cover numbered, contents numbers = the pages the chapters start on,
@@ -23,7 +29,8 @@
 // Exits non-zero on any failure; a missing Chromium, Java or poppler-utils
 // (pdfinfo, pdftotext, pdftohtml) is a failure, never a skip.
 // CHROMIUM=/path overrides /usr/bin/chromium; NIANBAO_BIN uses a built
-// binary instead of `cargo build`; SOURCE_DATE_EPOCH (default 1700000000)
+// binary instead of `cargo build`; NIANBAO_SITES=a,b checks those sites
+// only; SOURCE_DATE_EPOCH (default 1700000000)
 // is the build date given to `build --pdf`.
 
 import { spawnSync } from 'node:child_process';
@@ -121,16 +128,41 @@ function reportInfo(root) {
 
 const SITES = [
   // reproducible: built a second time, the PDFs must be byte-identical.
-  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true, reproducible: true },
+  { name: 'default', root: repo, pdf: true, screenshots: true, darkMode: true, reproducible: true,
+    // Reader search: from a page, a query, chapters that must be among the results.
+    searches: [
+      { from: '', query: '献血', expect: ['rescue-donation/'] },
+      { from: 'rescue-donation/', query: '无偿献血', expect: ['rescue-donation/'] },
+      { from: '', query: '造血干细胞', expect: ['rescue-donation/'] },
+      { from: 'en/', query: 'blood', expect: ['en/rescue-donation/'] },
+      { from: 'en/', query: 'haematopoietic stem cell', expect: ['en/rescue-donation/'] },
+      // A word finds the words it starts: volunteer → volunteers.
+      { from: 'en/', query: 'volunteer', expect: ['en/epidemic-poverty/'] },
+    ] },
   { name: 'bilingual', root: path.join(repo, 'tests/fixtures/bilingual'), pdf: false },
-  { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false },
-  { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false },
-  { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true },
+  // Served below /reports/2021/ (its base_url): the script finds the index there.
+  { name: 'english-default', root: path.join(repo, 'tests/fixtures/english-default'), pdf: false,
+    searches: [{ from: 'outreach/', query: 'flood season', expect: ['relief/'] }] },
+  { name: 'english-only', root: path.join(repo, 'tests/fixtures/english-only'), pdf: false,
+    searches: [{ from: '', query: 'grants', expect: ['programs/'] }] },
+  // search: false in its report.yaml.
+  { name: 'trilingual', root: path.join(repo, 'tests/fixtures/trilingual'), pdf: true, searchOff: true },
   // Money and numbers in four languages (en, fr, de, zh) with the default theme.
-  { name: 'money', root: path.join(repo, 'tests/fixtures/money'), pdf: false },
+  { name: 'money', root: path.join(repo, 'tests/fixtures/money'), pdf: false,
+    searches: [
+      { from: 'fr/', query: 'puits', expect: ['fr/water/'] },
+      { from: 'fr/communities/', query: 'eau potable', expect: ['fr/communities/'] },
+      { from: 'de/', query: 'Brunnen', expect: ['de/water/'] },
+      // Every language at once (the language filter on "all").
+      { from: 'fr/water/', query: 'USD', lang: '', expect: ['water/', 'fr/water/', 'de/water/'] },
+    ] },
   // A series: the languages of each year (2019 is Chinese only).
   { name: 'series', root: path.join(repo, 'tests/fixtures/series'), pdf: true,
-    years: { 2019: ['zh'], 2020: ['zh', 'en'], 2021: ['zh', 'en'] } },
+    years: { 2019: ['zh'], 2020: ['zh', 'en'], 2021: ['zh', 'en'] },
+    searches: [
+      { from: 'en/2021/', query: 'flood season', expect: ['en/2020/relief/', 'en/2021/relief/'] },
+      { from: 'en/2021/', query: 'flood season', year: '2020', expect: ['en/2020/relief/'] },
+    ] },
   // Photos (issue 16): generated photos (one stored sideways), a screenshot,
   // a caption without a photo, a cover photo and a gallery; the PDF prints
   // the print variants.
@@ -494,6 +526,136 @@ async function checkDarkMode(browser, site, base, axeSource) {
   }
 }
 
+// ---- reader search -------------------------------------------------------
+
+/** Budget: the index files one query downloads (SPEC "Reader search"). */
+const SEARCH_BYTES = 300 * 1024;
+
+/** The words a page's search would find: its main text without navigation,
+ * scripts or charts, text nodes joined by spaces (as the index reads it). */
+function pageWords() {
+  const main = document.querySelector('main').cloneNode(true);
+  main.querySelectorAll('nav, script, style, template, svg').forEach((n) => n.remove());
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+  return parts.join(' ').replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The pages `search` in `lang` must find: those holding the query as
+ * written at the start of a word (CJK: anywhere), and those it may find:
+ * holding every word (a word may start a longer one). */
+async function searchOracle(ctx, site, lang, query) {
+  const q = query.toLowerCase();
+  const words = q.split(/\s+/).filter(Boolean);
+  const cjk = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(q);
+  const escaped = q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const asWritten = cjk ? null : new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}`, 'u');
+  const must = new Set();
+  const may = new Set();
+  for (const rel of site.pages) {
+    if (langOf(site, rel) !== lang || rel === '404.html' || /(^|\/)print\//.test(rel)) continue;
+    const key = rel.replace(/index\.html$/, '');
+    if (site.years && !/\d{4}\//.test(key)) continue; // a series' own pages are not indexed
+    await ctx.probePage.goto(ctx.base + key, { waitUntil: 'domcontentloaded' });
+    const text = await ctx.probePage.evaluate(pageWords);
+    if (cjk ? text.includes(q) : asWritten.test(text)) must.add(key);
+    if (words.every((w) => text.includes(w))) may.add(key);
+  }
+  return { must, may };
+}
+
+async function checkSearch(ctx, site) {
+  const { page, base, axeSource } = ctx;
+  for (const s of site.searches || []) {
+    const where = `${site.name}: search "${s.query}" from /${s.from}${s.year ? ` in ${s.year}` : ''}`;
+    const bytes = { index: 0 };
+    const onResponse = async (response) => {
+      if (!response.url().includes('/search/')) return;
+      try { bytes.index += (await response.body()).length; } catch { /* aborted */ }
+    };
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // From the page's opening: the script loads index.json then (for the
+    // years), and that download is the first query's too.
+    page.on('response', onResponse);
+    await page.goto(base + s.from, { waitUntil: 'load' });
+    const form = await page.$('form[role="search"] input[type="search"]');
+    if (!check(form, `${where}: no search field after the script ran`)) { page.off('response', onResponse); continue; }
+    if (s.lang !== undefined) await page.selectOption('form[role="search"] select[name="lang"]', s.lang);
+    if (s.year) {
+      await page.waitForSelector(`form[role="search"] select[name="year"] option[value="${s.year}"]`, { state: 'attached' });
+      await page.selectOption('form[role="search"] select[name="year"]', s.year);
+    }
+    // Typed as a reader types: results come without pressing Enter.
+    await page.type('#site-search-q', s.query, { delay: 20 });
+    await page.waitForFunction(() => {
+      const panel = document.querySelector('.search-panel');
+      return panel && !panel.hidden && document.querySelector('#site-search-status').textContent !== '';
+    }, null, { timeout: 10000 });
+    await page.waitForLoadState('networkidle');
+    page.off('response', onResponse);
+    const results = await page.$$eval('#site-search-results > li', (lis) => lis.map((li) => ({
+      href: li.querySelector('a').href,
+      title: li.querySelector('a').textContent,
+      meta: (li.querySelector('.search-meta') || {}).textContent || '',
+      mark: (li.querySelector('mark') || {}).textContent || '',
+      lang: li.lang,
+    })));
+    const status = await page.textContent('#site-search-status');
+    check(status.includes(String(results.length)), `${where}: the status "${status}" does not count ${results.length} results`);
+    check(results.length > 0, `${where}: no results`);
+    const origin = new URL(base).origin;
+    const found = new Set(results.map((r) => new URL(r.href).pathname.slice(new URL(base).pathname.length)));
+    for (const want of s.expect) check(found.has(want), `${where}: ${want} not among the results (${[...found].join(', ')})`);
+    for (const r of results) {
+      const target = new URL(r.href);
+      check(target.origin === origin, `${where}: result ${r.href} leaves the site`);
+      check(r.title.trim() !== '', `${where}: a result without a title (${r.href})`);
+      check(r.mark !== '' && s.query.toLowerCase().includes(r.mark.toLowerCase()), `${where}: ${r.href}: marked "${r.mark}", not part of the query`);
+      if (s.year) check(r.meta.includes(s.year), `${where}: ${r.href} is not of ${s.year} (${r.meta})`);
+      // The link's heading exists on the page it points to.
+      if (target.hash) {
+        await ctx.probePage.goto(r.href, { waitUntil: 'domcontentloaded' });
+        const id = decodeURIComponent(target.hash.slice(1));
+        const heading = await ctx.probePage.evaluate((id) => {
+          const e = document.getElementById(id);
+          return e ? e.textContent.trim() : null;
+        }, id);
+        check(heading !== null && heading.includes(r.title.trim()), `${where}: ${r.href}: no heading "${r.title}" there (${heading})`);
+      }
+    }
+    // Every page holding the query is found, and only pages holding its words.
+    const langs = s.lang === '' ? site.languages : [langOf(site, s.from + 'index.html')];
+    for (const lang of langs) {
+      const { must, may } = await searchOracle(ctx, site, lang, s.query);
+      const inYear = (key) => !s.year || key.includes(`${s.year}/`);
+      for (const key of must) if (inYear(key)) check(found.has(key), `${where}: ${key} holds "${s.query}" but is not listed`);
+      for (const key of found) {
+        if (langOf(site, key + 'index.html') === lang) check(may.has(key), `${where}: ${key} listed but does not hold every word of "${s.query}"`);
+      }
+    }
+    check(bytes.index > 0 && bytes.index <= SEARCH_BYTES, `${where}: the query downloaded ${bytes.index} bytes of index (budget ${SEARCH_BYTES})`);
+    console.log(`   search "${s.query}"${s.year ? ` (${s.year})` : ''}${s.lang === '' ? ' (all languages)' : ''}: ${results.length} results, ${(bytes.index / 1024).toFixed(1)} KB of index`);
+    // Open results: still accessible; Escape empties the field and closes them.
+    await page.addScriptTag({ content: axeSource });
+    const axe = await page.evaluate(async (tags) => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    }, AXE_TAGS);
+    counts.axeViolations += axe.length;
+    check(axe.length === 0, `${where}: axe with results open: ${axe.join('; ')}`);
+    await page.focus('#site-search-q');
+    await page.keyboard.press('Escape');
+    const closed = await page.evaluate(() => document.querySelector('#site-search-q').value === '' && document.querySelector('.search-panel').hidden);
+    check(closed, `${where}: Escape did not clear the search`);
+  }
+  if (site.searchOff) {
+    const html = site.pages.map((rel) => fs.readFileSync(path.join(site.out, rel), 'utf8'));
+    check(!fs.existsSync(path.join(site.out, 'search')), `${site.name}: search: false but search/ was written`);
+    check(html.every((h) => !h.includes('site-search')), `${site.name}: search: false but a page has the search field`);
+  }
+}
+
 function isPdf(file) {
   return fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
 }
@@ -506,6 +668,9 @@ async function main() {
   fs.mkdirSync(shots, { recursive: true });
   const bin = nianbaoBinary();
   console.log('== building the sites');
+  // NIANBAO_SITES=default,money checks those sites only (while working on them).
+  const only = (process.env.NIANBAO_SITES || '').split(',').filter(Boolean);
+  if (only.length) SITES.splice(0, SITES.length, ...SITES.filter((s) => only.includes(s.name)));
   for (const site of SITES) buildSite(bin, site);
 
   console.log('== Nu HTML Checker');
@@ -528,6 +693,7 @@ async function main() {
       const probe = await context.newPage();
       const ctx = {
         bin, page, noJs, base, axeSource, printChapters: new Map(), printInfo: new Map(),
+        probePage: probe,
         fetchLang: async (href) => {
           await probe.goto(href, { waitUntil: 'domcontentloaded' });
           return probe.evaluate(() => document.documentElement.lang);
@@ -535,6 +701,7 @@ async function main() {
       };
       try {
         for (const rel of site.pages) await checkPage(ctx, site, rel);
+        await checkSearch(ctx, site);
         if (site.darkMode) await checkDarkMode(browser, site, base, axeSource);
         if (site.pdf) {
           for (const rel of pdfFiles(site)) {

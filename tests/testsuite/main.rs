@@ -29,6 +29,7 @@ mod publish_hardening;
 mod resources;
 mod s3;
 mod safety;
+mod search;
 mod security;
 mod series;
 mod serve;

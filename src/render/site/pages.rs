@@ -165,6 +165,7 @@ impl Renderer<'_> {
             root,
             languages: self.language_links(lang, path, kind),
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+            search: r.search,
         }
     }
 

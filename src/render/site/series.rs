@@ -384,6 +384,7 @@ impl SeriesPages<'_> {
             root,
             languages,
             generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+            search: s.search,
             series: Some(nav(s, self.theme, code, path, None)),
         }
     }

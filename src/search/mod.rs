@@ -1,0 +1,756 @@
+//! Reader search: a static index built with the site, per language, that
+//! the theme's script (`static/search.js`) loads a shard at a time.
+//!
+//! Text is cut into terms by [`terms`], the same way when indexing and
+//! (in the script, mirroring it) when searching: Latin and other
+//! space-separated words are lower-cased whole words; a run of CJK
+//! characters gives every single character and every overlapping pair
+//! (bigram), so 献血 finds 无偿献血 and 造血干细胞 is found as the pairs
+//! 造血 血干 干细 细胞, all of which a page must hold.
+//!
+//! The files, below `search/<lang>/`:
+//! - `index.json`: the pages (`[url, title, chapter, year, key]`, by
+//!   number), the years and the number of shards;
+//! - `s<k>.json`: for every term whose [`shard`] is `k`, the pages that
+//!   hold it, as `[page, count]` pairs;
+//! - `t<key>.json`: a page's text and its headings (`[offset, id, title]`),
+//!   fetched only for the results shown, to cut a snippet from and to
+//!   link to the section that holds the match.
+//!
+//! A query downloads `index.json`, one shard per distinct term and the
+//! texts of the first results.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+// Term counting hashes millions of short strings: FxHash, not SipHash (no
+// hash-flooding to fear from a report the user writes).
+use rustc_hash::FxHashMap;
+
+/// A page to index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// Language code (`en`).
+    pub lang: String,
+    /// The page's URL from the site root (`/en/2020/people/`).
+    pub url: String,
+    /// The page's title.
+    pub title: String,
+    /// The chapter it belongs to ("" for a home page).
+    pub chapter: String,
+    /// The report's year ("" when unknown).
+    pub year: String,
+    /// The page's main text, titles and metric labels included.
+    pub text: String,
+    /// The headings of the text, for results to link to.
+    pub sections: Vec<Section>,
+}
+
+/// True for the characters cut into single characters and bigrams:
+/// Han ideographs, kana, Hangul and the CJK compatibility blocks.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF     // Hiragana, Katakana
+        | 0x3400..=0x4DBF   // CJK Extension A
+        | 0x4E00..=0x9FFF   // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF   // Hangul syllables
+        | 0xF900..=0xFAFF   // CJK Compatibility Ideographs
+        | 0x20000..=0x2FA1F // Extensions B–F, compatibility supplement
+    )
+}
+
+/// The terms of `text`, in order, repeats included: lower-cased words of
+/// letters and digits, and for each run of CJK characters every character
+/// and every overlapping pair.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_term(text, |t| match t {
+        Term::Word(w) => out.push(lower_case(w).into_owned()),
+        Term::Pair(pair) => {
+            out.extend(pair.chars().next().map(String::from));
+            out.push(pair.to_string());
+        }
+        Term::Last(c) => out.push(c.to_string()),
+    });
+    out
+}
+
+/// A term as [`each_term`] finds it, borrowed from the text where it can.
+/// A CJK character that is not the last of its run is not found alone:
+/// it starts a pair, which stands for it too (counting every character
+/// twice would double the work on Chinese text).
+enum Term<'a> {
+    /// A word as written (see [`lower_case`]).
+    Word(&'a str),
+    /// Two adjacent CJK characters, and the first of them.
+    Pair(&'a str),
+    /// The last CJK character of a run.
+    Last(&'a str),
+}
+
+/// Calls `found` with each term of `text` (see [`terms`], [`Term`]).
+fn each_term<'a>(text: &'a str, mut found: impl FnMut(Term<'a>)) {
+    let mut word_start: Option<usize> = None;
+    // The previous character, when it is CJK: where it starts and ends.
+    let mut prev_cjk: Option<(usize, usize)> = None;
+    let word = |start: usize, end: usize, found: &mut dyn FnMut(Term<'a>)| {
+        found(Term::Word(&text[start..end]));
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, most of any text: a byte test, no decoding.
+        let b = bytes[i];
+        if b.is_ascii() {
+            if let Some((p, e)) = prev_cjk.take() {
+                found(Term::Last(&text[p..e]));
+            }
+            if b.is_ascii_alphanumeric() {
+                word_start.get_or_insert(i);
+            } else if let Some(start) = word_start.take() {
+                word(start, i, &mut found);
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let (at, end) = (i, i + c.len_utf8());
+        i = end;
+        if is_cjk(c) {
+            if let Some(start) = word_start.take() {
+                word(start, at, &mut found);
+            }
+            if let Some((p, _)) = prev_cjk {
+                found(Term::Pair(&text[p..end]));
+            }
+            prev_cjk = Some((at, end));
+            continue;
+        }
+        if let Some((p, e)) = prev_cjk.take() {
+            found(Term::Last(&text[p..e]));
+        }
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(at);
+        } else if let Some(start) = word_start.take() {
+            word(start, at, &mut found);
+        }
+    }
+    if let Some((p, e)) = prev_cjk {
+        found(Term::Last(&text[p..e]));
+    }
+    if let Some(start) = word_start {
+        word(start, text.len(), &mut found);
+    }
+}
+
+/// `word` in lower case, borrowed when it already is.
+fn lower_case(word: &str) -> Cow<'_, str> {
+    let lower = if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars()
+            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
+    };
+    if lower {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
+/// A CJK term (one or two characters, at most 8 UTF-8 bytes, none of them
+/// zero) as a number: counting CJK text hashes two numbers per character,
+/// which is much faster than hashing strings.
+fn pack(cjk: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let len = cjk.len().min(8);
+    bytes[..len].copy_from_slice(&cjk.as_bytes()[..len]);
+    u64::from_le_bytes(bytes)
+}
+
+/// A short ASCII word (at most 8 bytes) in lower case, packed as [`pack`]
+/// packs.
+fn pack_lower(word: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (to, from) in bytes.iter_mut().zip(word.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// The first character of a packed pair, packed; `None` for a single
+/// character.
+fn first_of_pair(packed: u64) -> Option<u64> {
+    let bytes = packed.to_le_bytes();
+    let first = match bytes[0] {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        _ => 2,
+    };
+    (bytes.get(first).copied()? != 0).then(|| packed & (u64::MAX >> (64 - 8 * first)))
+}
+
+/// The term [`pack`] made a number of.
+fn unpack(packed: u64) -> Box<str> {
+    let bytes = packed.to_le_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+    String::from_utf8_lossy(&bytes[..len]).into()
+}
+
+/// The terms a query needs every result to hold: its words, and for a run
+/// of CJK characters its pairs (or the character alone, when the run is
+/// one character), without repeats.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    let push = |t: String, out: &mut Vec<String>| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    let end_run = |run: &mut Vec<char>, out: &mut Vec<String>| {
+        if run.len() == 1 {
+            push(run[0].to_string(), out);
+        }
+        for pair in run.windows(2) {
+            push(pair.iter().collect(), out);
+        }
+        run.clear();
+    };
+    let mut word = String::new();
+    for c in query.chars() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                let w = std::mem::take(&mut word);
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+            run.push(c);
+        } else {
+            end_run(&mut run, &mut out);
+            if c.is_alphanumeric() {
+                word.extend(c.to_lowercase());
+            } else if !word.is_empty() {
+                let w = std::mem::take(&mut word);
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    end_run(&mut run, &mut out);
+    if !word.is_empty() && !out.contains(&word) {
+        out.push(word);
+    }
+    out
+}
+
+/// FNV-1a (32 bits) of `term`'s UTF-8 bytes: where the shards are cut.
+pub fn fnv(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The shard of `term` among shards starting at `starts` (their first
+/// terms, in order): the last that starts at or before it. Terms are
+/// ordered by their UTF-8 bytes, as code points, which the script
+/// compares the same way.
+pub fn shard(term: &str, starts: &[&str]) -> usize {
+    starts.partition_point(|s| *s <= term).saturating_sub(1)
+}
+
+/// About how many bytes of postings a shard holds: small enough that a
+/// query of a few terms downloads a few tens of kilobytes.
+const SHARD_BYTES: usize = 24 * 1024;
+
+/// Postings of one term.
+type Postings = Vec<(usize, u32)>;
+
+/// Cuts the terms, in order, into shards of about [`SHARD_BYTES`]: a
+/// shard ends after a term whose [`fnv`] hash has its low bits set, as many
+/// bits as make shards of that size on average (a power of two). Terms in
+/// order keep the words a prefix starts in one shard or a few in a row,
+/// so "volunteer" finds "volunteers"; cutting where the terms say, not
+/// where a size is reached, makes an edit change the shards of its own
+/// terms only, not every shard after them (an incremental publish uploads
+/// a few files). A shard four times the size is cut anyway.
+fn cut_into_shards<'a>(
+    postings: &'a BTreeMap<&'a str, Postings>,
+) -> Vec<BTreeMap<&'a str, &'a Postings>> {
+    let size = |t: &str, p: &Postings| t.len() + 6 + p.len() * 10;
+    let total: usize = postings.iter().map(|(t, p)| size(t, p)).sum();
+    let per_term = total / postings.len().max(1);
+    let terms_per_shard = (SHARD_BYTES / per_term.max(1)).max(1);
+    // The largest power of two not above it: the same for small edits.
+    let mask = (1u32 << (usize::BITS - 1 - terms_per_shard.leading_zeros()).min(31)) - 1;
+    let mut shards = Vec::new();
+    let mut current = BTreeMap::new();
+    let mut bytes = 0;
+    for (t, p) in postings {
+        current.insert(*t, p);
+        bytes += size(t, p);
+        if fnv(t) & mask == mask || bytes > 4 * SHARD_BYTES {
+            shards.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+    }
+    if !current.is_empty() {
+        shards.push(current);
+    }
+    shards
+}
+
+impl Doc {
+    /// The name of its text file: a hash of its language and URL, so the
+    /// file is written as the page is rendered, keeps its name when other
+    /// pages come and go, and changes only when the page's text does.
+    pub fn key(&self) -> String {
+        text_key(&self.lang, &self.url)
+    }
+
+    /// Its text file: (path below the output folder, contents): the text a
+    /// snippet is cut from and its headings (`[offset, id, title]`).
+    pub fn text_file(&self) -> (String, String) {
+        #[derive(serde::Serialize)]
+        struct TextFile<'a> {
+            text: &'a str,
+            sections: Vec<(usize, &'a str, &'a str)>,
+        }
+        let file = TextFile {
+            text: &self.text,
+            sections: self
+                .sections
+                .iter()
+                .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
+                .collect(),
+        };
+        let json = serde_json::to_string(&file).unwrap_or_default();
+        (
+            format!("search/{}/t{}.json", self.lang, self.key()),
+            no_markup(json),
+        )
+    }
+}
+
+/// The name of the text file of the page at `url` (from the site root,
+/// `en/relief/`) in `lang`: 16 hex digits of its BLAKE3 hash.
+pub fn text_key(lang: &str, url: &str) -> String {
+    let hash = blake3::hash(format!("{lang}\n{url}").as_bytes());
+    hash.to_hex()[..16].to_string()
+}
+
+/// A page with its terms counted, ready for [`Index::add`]: the counting
+/// is done before, on the thread that rendered the page, not under a lock.
+#[derive(Debug)]
+pub struct Counted {
+    lang: String,
+    entry: Entry,
+}
+
+impl Doc {
+    /// The page with its terms (of its title, chapter and text) counted.
+    pub fn counted(&self) -> Counted {
+        let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut short: FxHashMap<u64, u32> = FxHashMap::default();
+        for part in [&self.title, &self.chapter, &self.text] {
+            each_term(part, |t| match t {
+                // Most words are short and ASCII: a number, like CJK terms.
+                Term::Word(w) if w.len() <= 8 && w.is_ascii() => {
+                    *short.entry(pack_lower(w)).or_default() += 1;
+                }
+                Term::Word(w) => {
+                    let w = lower_case(w);
+                    // A key is allocated once per page, not per capitalised word.
+                    match words.get_mut(w.as_ref()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            words.insert(w, 1);
+                        }
+                    }
+                }
+                Term::Pair(c) | Term::Last(c) => *cjk.entry(pack(c)).or_default() += 1,
+            });
+        }
+        // Each pair stands for its first character too.
+        let firsts: Vec<(u64, u32)> = cjk
+            .iter()
+            .filter_map(|(&k, &n)| Some((first_of_pair(k)?, n)))
+            .collect();
+        for (k, n) in firsts {
+            *cjk.entry(k).or_default() += n;
+        }
+        let words = words.into_iter().map(|(t, n)| (Box::from(t.as_ref()), n));
+        let counts: Vec<(Box<str>, u32)> = words
+            .chain(cjk.into_iter().chain(short).map(|(t, n)| (unpack(t), n)))
+            .collect();
+        Counted {
+            lang: self.lang.clone(),
+            entry: Entry {
+                url: self.url.clone(),
+                title: self.title.clone(),
+                chapter: self.chapter.clone(),
+                year: self.year.clone(),
+                key: self.key(),
+                counts,
+            },
+        }
+    }
+}
+
+/// A page as the index keeps it: what a result shows and how often the
+/// page holds each term, not its text.
+#[derive(Debug)]
+struct Entry {
+    url: String,
+    title: String,
+    chapter: String,
+    year: String,
+    key: String,
+    counts: Vec<(Box<str>, u32)>,
+}
+
+/// The pages indexed so far, by language; [`Index::files`] writes the
+/// index files.
+#[derive(Debug, Default)]
+pub struct Index {
+    by_lang: BTreeMap<String, Vec<Entry>>,
+}
+
+impl Index {
+    /// Adds a page whose terms are counted (see [`Doc::counted`]).
+    pub fn add(&mut self, counted: Counted) {
+        let Counted { lang, entry } = counted;
+        self.by_lang.entry(lang).or_default().push(entry);
+    }
+
+    /// The index files of every language (not the pages' text files):
+    /// (path below the output folder, contents). Pages are numbered in URL
+    /// order, so the same site always gives the same files.
+    pub fn files(mut self) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for (lang, entries) in &mut self.by_lang {
+            entries.sort_by(|a, b| a.url.cmp(&b.url));
+            entries.dedup_by(|a, b| a.url == b.url);
+            files.extend(language_files(lang, entries));
+        }
+        files
+    }
+}
+
+/// Builds every file of the index of `docs`: index, shards and texts.
+pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
+    let mut index = Index::default();
+    for doc in docs {
+        index.add(doc.counted());
+    }
+    let texts = docs.iter().map(Doc::text_file);
+    index.files().into_iter().chain(texts).collect()
+}
+
+/// `json` with `<` written as \u003c: it only ever stands in strings, and
+/// no file of the index then holds markup, whatever the report's text.
+fn no_markup(json: String) -> String {
+    if json.contains('<') {
+        json.replace('<', "\\u003c")
+    } else {
+        json
+    }
+}
+
+/// The files of one language.
+fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
+    // term → (page, count), pages in order.
+    let mut by_term: FxHashMap<&str, Postings> = FxHashMap::default();
+    for (id, entry) in entries.iter().enumerate() {
+        for (t, n) in &entry.counts {
+            by_term.entry(t).or_default().push((id, *n));
+        }
+    }
+    let postings: BTreeMap<&str, Postings> = by_term.into_iter().collect();
+    let shard_maps = cut_into_shards(&postings);
+    let starts: Vec<&str> = shard_maps
+        .iter()
+        .filter_map(|m| m.keys().next().copied())
+        .collect();
+    let dir = format!("search/{lang}/");
+    let pages: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| serde_json::json!([e.url, e.title, e.chapter, e.year, e.key]))
+        .collect();
+    let years: std::collections::BTreeSet<&str> = entries
+        .iter()
+        .map(|e| e.year.as_str())
+        .filter(|y| !y.is_empty())
+        .collect();
+    let index = serde_json::json!({
+        "version": 1,
+        "lang": lang,
+        "shards": starts,
+        "years": years,
+        "pages": pages,
+    });
+    let mut files = vec![(format!("{dir}index.json"), no_markup(index.to_string()))];
+    for (k, map) in shard_maps.iter().enumerate() {
+        let json = serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string());
+        files.push((format!("{dir}s{k}.json"), no_markup(json)));
+    }
+    files
+}
+
+/// The text of a rendered page that search indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageText {
+    /// What its `<main>` holds (the whole body when it has none), without
+    /// tags, scripts, styles or navigation, entities decoded, whitespace
+    /// collapsed.
+    pub text: String,
+    /// Its first `<h1>`.
+    pub title: String,
+    /// Its headings (`<h2>`, `<h3>`) with an `id`, in order.
+    pub sections: Vec<Section>,
+}
+
+/// A heading of a page: results found below it link to it by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Where it starts in [`PageText::text`], in UTF-16 code units (the
+    /// script's string offsets).
+    pub offset: usize,
+    /// Its `id`, the URL fragment.
+    pub id: String,
+    /// Its text.
+    pub title: String,
+}
+
+/// The text of a rendered page, see [`PageText`].
+pub fn page_text(html: &str) -> PageText {
+    let main = html
+        .find("<main")
+        .and_then(|start| {
+            let end = html[start..].rfind("</main>")? + start;
+            Some(&html[start..end])
+        })
+        .unwrap_or(html);
+    let title = main
+        .find("<h1")
+        .and_then(|s| {
+            let e = main[s..].find("</h1>")? + s;
+            Some(Stripped::of(&main[s..e]).text)
+        })
+        .unwrap_or_default();
+    let Stripped { text, sections } = Stripped::of(main);
+    PageText {
+        text,
+        title,
+        sections,
+    }
+}
+
+/// HTML made text in one pass: tags out (and what `<script>`, `<style>`,
+/// `<template>`, `<svg>` and `<nav>` hold: navigation names other pages,
+/// and a page is found by its own words), entities decoded, words joined
+/// by single spaces (a tag separates words); the `<h2>`/`<h3>` headings
+/// with an `id` noted where their text starts.
+#[derive(Default)]
+struct Stripped {
+    text: String,
+    sections: Vec<Section>,
+}
+
+impl Stripped {
+    fn of(html: &str) -> Self {
+        let mut out = Self {
+            text: String::with_capacity(html.len() / 2),
+            sections: Vec::new(),
+        };
+        // The text's length in UTF-16 units up to `counted` bytes.
+        let (mut counted, mut utf16) = (0, 0);
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            out.push_words(&rest[..lt]);
+            let after = &rest[lt..];
+            let tag_end = after.find('>').map_or(after.len(), |e| e + 1);
+            let skip_to = skipped_element(after);
+            if let Some((id, title)) = skip_to
+                .is_none()
+                .then(|| heading(after, &after[..tag_end]))
+                .flatten()
+            {
+                utf16 += out.text[counted..].encode_utf16().count();
+                counted = out.text.len();
+                // The heading's text starts after the space before it.
+                let offset = utf16 + usize::from(!out.text.is_empty());
+                out.sections.push(Section { offset, id, title });
+            }
+            rest = &after[skip_to.unwrap_or(tag_end)..];
+        }
+        out.push_words(rest);
+        out
+    }
+
+    /// Appends the words of text found between tags, a space before each.
+    fn push_words(&mut self, raw: &str) {
+        let decoded = if raw.contains('&') {
+            crate::html::decode_entities(raw)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let mut push = |word: &str| {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(word);
+        };
+        // ASCII text splits much faster; other text may hold U+3000 and
+        // other Unicode spaces.
+        if decoded.is_ascii() {
+            decoded.split_ascii_whitespace().for_each(&mut push);
+        } else {
+            decoded.split_whitespace().for_each(&mut push);
+        }
+    }
+}
+
+/// How many bytes the element opening `html` takes, when it is one whose
+/// content is not text a reader searches.
+fn skipped_element(html: &str) -> Option<usize> {
+    let name = ["script", "style", "template", "svg", "nav"]
+        .into_iter()
+        .find(|name| {
+            html.get(1..=name.len())
+                .is_some_and(|open| open.eq_ignore_ascii_case(name))
+                && matches!(
+                    html.as_bytes().get(name.len() + 1),
+                    Some(b' ' | b'>' | b'\t' | b'\n' | b'/')
+                )
+        })?;
+    let close = format!("</{name}>");
+    Some(html.find(&close).map_or(html.len(), |e| e + close.len()))
+}
+
+/// The (id, text) of the `<h2>`/`<h3>` opening `html` with `tag`, when it
+/// has an id.
+fn heading(html: &str, tag: &str) -> Option<(String, String)> {
+    let level = ["<h2", "<h3"].iter().find(|open| {
+        tag.get(..3)
+            .is_some_and(|start| start.eq_ignore_ascii_case(open))
+            && matches!(tag.as_bytes().get(3), Some(b' ' | b'>' | b'\t' | b'\n'))
+    })?;
+    let id = attribute(tag, "id")?;
+    let close = format!("</h{}>", &level[2..]);
+    let end = html.find(&close)?;
+    let title = Stripped::of(&html[tag.len()..end]).text;
+    Some((id, title))
+}
+
+/// The value of attribute `name` in an opening tag, quoted as the
+/// renderer writes it.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(crate::html::decode_entities(&tag[start..start + len]).into_owned())
+}
+
+/// Gathers the pages of a site as they are rendered, a report (or a
+/// year of a series) at a time: their text files are written at once, and
+/// only their terms kept for the index files made at the end.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// Where the pages put from now on belong.
+    place: Place,
+    index: Index,
+}
+
+/// The report being rendered, as far as search needs to know it.
+#[derive(Debug, Default, Clone)]
+pub struct Place {
+    /// Language codes.
+    langs: Vec<String>,
+    /// The language of pages without a language folder.
+    default_lang: String,
+    /// The report's year.
+    year: String,
+    /// The report is a year of a series: its pages are in the year's folder.
+    in_series: bool,
+}
+
+impl Place {
+    /// The page at `path` (below the output folder) as a document to index
+    /// when it is a page readers search: a home or chapter page, not the
+    /// whole-report page (which repeats every chapter) nor the 404 page.
+    /// `html` gives the page's HTML, asked for only then. The work of
+    /// reading its text is done here, outside any lock.
+    pub fn doc(&self, path: &str, html: impl FnOnce() -> String) -> Option<Doc> {
+        let folder = path.strip_suffix("index.html")?;
+        let (lang, rest) = match folder.split_once('/') {
+            Some((first, rest)) if self.langs.iter().any(|l| l == first) => (first, rest),
+            _ => (self.default_lang.as_str(), folder),
+        };
+        // In a series only a year's pages are searched, not the series' own.
+        let within_year = if self.in_series {
+            rest.strip_prefix(&format!("{}/", self.year))?
+        } else {
+            rest
+        };
+        let slug = within_year.trim_end_matches('/');
+        if slug == crate::load::discover::PRINT_SLUG || slug.contains('/') {
+            return None;
+        }
+        let page = page_text(&html());
+        let chapter = if slug.is_empty() {
+            String::new()
+        } else {
+            page.title.clone()
+        };
+        Some(Doc {
+            lang: lang.to_string(),
+            url: folder.to_string(),
+            title: page.title,
+            chapter,
+            year: self.year.clone(),
+            text: page.text,
+            sections: page.sections,
+        })
+    }
+}
+
+impl Collector {
+    /// The pages put from now on belong to `report`.
+    pub fn set_report(&mut self, report: &crate::model::Report) {
+        self.place = Place {
+            langs: report.languages.iter().map(|l| l.code.clone()).collect(),
+            default_lang: report.layout.default_lang.clone(),
+            year: report.year.clone(),
+            in_series: report.series.is_some(),
+        };
+    }
+
+    /// Where the pages put from now on belong.
+    pub fn place(&self) -> Place {
+        self.place.clone()
+    }
+
+    /// Keeps the terms of a page for the index.
+    pub fn add(&mut self, counted: Counted) {
+        self.index.add(counted);
+    }
+
+    /// The index files of every page gathered (their text files were
+    /// written as they came).
+    pub fn files(self) -> Vec<(String, String)> {
+        self.index.files()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,199 @@
+use super::*;
+
+fn doc(lang: &str, url: &str, title: &str, text: &str) -> Doc {
+    Doc {
+        lang: lang.into(),
+        url: url.into(),
+        title: title.into(),
+        chapter: title.into(),
+        year: "2020".into(),
+        text: text.into(),
+        sections: Vec::new(),
+    }
+}
+
+#[test]
+fn latin_words_are_lower_cased() {
+    assert_eq!(
+        terms("Haematopoietic Stem-Cell donors, 2020!"),
+        ["haematopoietic", "stem", "cell", "donors", "2020"]
+    );
+    assert_eq!(terms("Über DONNÉES"), ["über", "données"]);
+}
+
+#[test]
+fn cjk_runs_give_characters_and_overlapping_pairs() {
+    assert_eq!(terms("献血者"), ["献", "献血", "血", "血者", "者"]);
+    // Punctuation and Latin words end a run.
+    assert_eq!(
+        terms("献血，造血 A型"),
+        ["献", "献血", "血", "造", "造血", "血", "a", "型"]
+    );
+    assert_eq!(
+        terms("ボランティア"),
+        [
+            "ボ", "ボラ", "ラ", "ラン", "ン", "ンテ", "テ", "ティ", "ィ", "ィア", "ア"
+        ]
+    );
+}
+
+#[test]
+fn queries_need_every_pair_of_a_run() {
+    assert_eq!(query_terms("献血"), ["献血"]);
+    assert_eq!(query_terms("造血干细胞"), ["造血", "血干", "干细", "细胞"]);
+    assert_eq!(query_terms("血"), ["血"]);
+    assert_eq!(
+        query_terms("Haematopoietic stem cell"),
+        ["haematopoietic", "stem", "cell"]
+    );
+    assert_eq!(query_terms("blood blood 献血 A"), ["blood", "献血", "a"]);
+}
+
+/// Every term of a query is among the terms the text was indexed with
+/// when the text holds the query: the two cuttings agree.
+#[test]
+fn a_query_found_in_a_text_finds_its_terms() {
+    let text = "我们的无偿献血者和造血干细胞捐献者 gave blood.";
+    let indexed = terms(text);
+    for q in ["献血", "造血干细胞", "干细胞", "血", "Blood", "捐献者"] {
+        for t in query_terms(q) {
+            assert!(indexed.contains(&t), "{q}: {t} missing");
+        }
+    }
+}
+
+#[test]
+fn a_term_is_in_the_last_shard_starting_at_or_before_it() {
+    // FNV-1a of "a" is 0xe40c292c.
+    assert_eq!(fnv("a"), 0xe40c_292c);
+    let starts = ["apple", "cell", "献血"];
+    assert_eq!(shard("aardvark", &starts), 0);
+    assert_eq!(shard("apple", &starts), 0);
+    assert_eq!(shard("cell", &starts), 1);
+    assert_eq!(shard("cells", &starts), 1);
+    assert_eq!(shard("zebra", &starts), 1);
+    // UTF-8 byte order is code point order: CJK after Latin.
+    assert_eq!(shard("骨髓", &starts), 2);
+    assert_eq!(shard("x", &[]), 0);
+}
+
+#[test]
+fn shards_are_cut_where_terms_say_so_an_edit_changes_few() {
+    let words: Vec<String> = (0..20_000).map(|i| format!("w{i:05}x")).collect();
+    let docs = |skip: usize| -> Vec<Doc> {
+        let text: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, w)| w.as_str())
+            .collect();
+        vec![doc("en", "/en/a/", "A", &text.join(" "))]
+    };
+    let shards = |docs: &[Doc]| -> BTreeMap<String, String> {
+        index_files(docs)
+            .into_iter()
+            .filter(|(p, _)| p.contains("/s"))
+            .collect()
+    };
+    let before = shards(&docs(usize::MAX));
+    assert!(before.len() > 4, "{} shards", before.len());
+    assert!(before.values().all(|s| s.len() < 4 * 24 * 1024 + 1024));
+    // One word fewer: only the shard that held it changes.
+    let after = shards(&docs(10_000));
+    let changed = before
+        .iter()
+        .filter(|(p, s)| after.get(*p) != Some(s))
+        .count();
+    assert_eq!(changed, 1, "{} of {} shards changed", changed, before.len());
+}
+
+#[test]
+fn the_index_holds_every_term_in_its_shard() {
+    let docs = [
+        doc("zh", "/zh/b/", "献血", "无偿献血的人数增加了"),
+        doc("zh", "/zh/a/", "骨髓", "造血干细胞捐献"),
+        doc("en", "/en/a/", "Blood", "Blood donors gave blood"),
+    ];
+    let files: BTreeMap<String, String> = index_files(&docs).into_iter().collect();
+    let index: serde_json::Value = serde_json::from_str(&files["search/zh/index.json"]).unwrap();
+    // Pages by URL.
+    assert_eq!(index["pages"][0][0], "/zh/a/");
+    assert_eq!(index["pages"][1][0], "/zh/b/");
+    assert_eq!(index["years"], serde_json::json!(["2020"]));
+    let find = |lang: &str, term: &str| -> serde_json::Value {
+        let index: serde_json::Value =
+            serde_json::from_str(&files[&format!("search/{lang}/index.json")]).unwrap();
+        let starts: Vec<&str> = index["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let path = format!("search/{lang}/s{}.json", shard(term, &starts));
+        let map: serde_json::Value = serde_json::from_str(&files[&path]).unwrap();
+        map[term].clone()
+    };
+    // Title, chapter and text.
+    assert_eq!(find("zh", "献血"), serde_json::json!([[1, 3]]));
+    assert_eq!(find("zh", "细胞"), serde_json::json!([[0, 1]]));
+    // Single characters: inside a run (counted through the pair they
+    // start) and at its end.
+    assert_eq!(find("zh", "血"), serde_json::json!([[0, 1], [1, 3]]));
+    assert_eq!(find("zh", "了"), serde_json::json!([[1, 1]]));
+    assert_eq!(find("zh", "献"), serde_json::json!([[0, 1], [1, 3]]));
+    assert_eq!(find("en", "blood"), serde_json::json!([[0, 4]]));
+    assert!(find("zh", "blood").is_null());
+    // Each page's text file is named by the key the index gives it.
+    let key = index["pages"][0][4].as_str().unwrap();
+    assert_eq!(key, docs[1].key());
+    let text: serde_json::Value =
+        serde_json::from_str(&files[&format!("search/zh/t{key}.json")]).unwrap();
+    assert_eq!(text["text"], "造血干细胞捐献");
+    assert_ne!(docs[0].key(), docs[1].key());
+}
+
+#[test]
+fn page_text_is_the_main_text_without_markup() {
+    let html = "<html><head><title>X</title></head><body><header>Menu</header>\
+        <main id=\"main\"><h1 class=\"t\">Blood &amp; <em>marrow</em></h1>\
+        <script>var x = 1;</script><p>Donors\n   gave</p><figure><figcaption>Donations</figcaption></figure></main>\
+        <footer>Foot</footer></body></html>";
+    let page = page_text(html);
+    assert_eq!(page.title, "Blood & marrow");
+    assert_eq!(page.text, "Blood & marrow Donors gave Donations");
+}
+
+#[test]
+fn headings_with_an_id_are_sections_at_their_offsets_in_utf16() {
+    let html = "<main><h1>章</h1><nav><h2 id=\"toc\">In this chapter</h2><a>Other</a></nav>\
+        <p>𠀀前言 &#x263A;x</p><h2 id=\"blood\">Blood &amp; <a href=\"#blood\">marrow</a></h2>\
+        <p>Donors</p><h3 id=\"a&amp;b\">献血</h3><p>gave</p><h2>No id</h2><h2 id=\"end\">End</h2></main>";
+    let page = page_text(html);
+    assert_eq!(
+        page.text,
+        "章 𠀀前言 ☺x Blood & marrow Donors 献血 gave No id End"
+    );
+    let found: Vec<(usize, &str, &str)> = page
+        .sections
+        .iter()
+        .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
+        .collect();
+    // 𠀀 is two UTF-16 units: "章 𠀀前言 ☺x " is 10 units long.
+    assert_eq!(
+        found,
+        [
+            (10, "blood", "Blood & marrow"),
+            (32, "a&b", "献血"),
+            (46, "end", "End")
+        ]
+    );
+    let units: Vec<u16> = page.text.encode_utf16().collect();
+    for s in &page.sections {
+        let at = String::from_utf16(&units[s.offset..]).unwrap();
+        assert!(
+            at.starts_with(&s.title),
+            "{at:?} does not start with {:?}",
+            s.title
+        );
+    }
+}
