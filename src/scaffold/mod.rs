@@ -296,15 +296,9 @@ fn year_before_day(days: i64) -> i32 {
     year_of_day(days) - 1
 }
 
-/// The civil year of a day counted from 1970-01-01 (H. Hinnant's algorithm).
+/// The civil year of a day counted from 1970-01-01.
 fn year_of_day(days: i64) -> i32 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let year = yoe + era * 400 + i64::from(mp >= 10);
+    let (year, _, _) = crate::pdf::document::civil_from_days(days);
     i32::try_from(year).unwrap_or(1970)
 }
 

@@ -173,10 +173,15 @@ pub(crate) fn stderr_of(out: &std::process::Output) -> String {
 /// Runs the binary in `dir`, killing it and failing the test if it takes
 /// longer than `limit`: a read that blocks would otherwise hang the suite.
 pub(crate) fn run_with_deadline(dir: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    wait_with_deadline(command, args, limit)
+}
+
+/// Runs `command` (the binary with `args`), killing it and failing the
+/// test if it takes longer than `limit`.
+pub(crate) fn wait_with_deadline(mut command: Command, args: &[&str], limit: Duration) -> Output {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Site, snapshot_dir, stderr_of};
+use crate::common::{Site, snapshot_dir, stderr_of, wait_with_deadline};
 
 /// The manifest object nianbao owns under the prefix.
 const MANIFEST: &str = ".nianbao-manifest.json";
@@ -370,7 +370,7 @@ fn run_s3(site: &Site, endpoint: &str, args: &[&str], limit: Duration) -> Output
     ] {
         cmd.env_remove(var);
     }
-    let mut child = cmd
+    cmd
         // No ~/.aws of the machine running the tests.
         .env("HOME", site.root())
         .env("AWS_ENDPOINT_URL", endpoint)
@@ -379,24 +379,8 @@ fn run_s3(site: &Site, endpoint: &str, args: &[&str], limit: Duration) -> Output
         .env("AWS_REGION", "us-east-1")
         // No instance-metadata lookups if credentials were ever missed.
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "nianbao {args:?} still running after {limit:?}\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+        .stdin(Stdio::null());
+    wait_with_deadline(cmd, args, limit)
 }
 
 fn target(bucket: &str) -> String {
