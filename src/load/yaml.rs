@@ -444,6 +444,10 @@ pub struct RawFrontMatter {
     /// The title was supplied by the editor, not by the source.
     #[serde(default)]
     pub title_by_editor: bool,
+    /// The chapter's lead (the text of its `_index`) was written by the
+    /// editor, not taken from the source.
+    #[serde(default)]
+    pub lead_by_editor: bool,
     /// In a translation: the source's stamp when it was translated
     /// (`nianbao check` flags the translation once the source changes).
     #[serde(default)]

@@ -315,6 +315,8 @@ pub struct ChapterView {
     pub lead_html: String,
     /// The title was supplied by the editor.
     pub title_by_editor: bool,
+    /// The lead was written by the editor.
+    pub lead_by_editor: bool,
     /// Set when the chapter's own texts are shown in another language.
     pub fallback: Option<FallbackView>,
     /// Sections in order.

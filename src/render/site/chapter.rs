@@ -86,6 +86,7 @@ impl Renderer<'_> {
             ),
             lead_html,
             title_by_editor: front.title_by_editor,
+            lead_by_editor: front.lead_by_editor,
             fallback: index.as_ref().and_then(|t| self.fallback_view(t)),
             sections,
             toc,
