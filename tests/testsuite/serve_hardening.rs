@@ -312,6 +312,10 @@ fn connections_over_the_limit_are_refused_and_service_resumes() {
     assert_eq!(get(&addr, "/").0, 200);
     // Clients that connect and say nothing hold every slot.
     let held: Vec<TcpStream> = (0..limit).map(|_| connect(&addr)).collect();
+    // `connect` returns once the kernel has queued a connection, before the
+    // server's accept loop has counted it: give the loop time to take the
+    // held ones, or an extra connection could be accepted ahead of them.
+    std::thread::sleep(Duration::from_millis(300));
     for _ in 0..3 {
         let mut extra = connect(&addr);
         // The refusal may come before the request is written.
