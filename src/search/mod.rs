@@ -3,22 +3,24 @@
 //!
 //! Text is cut into terms by [`terms`], the same way when indexing and
 //! (in the script, mirroring it) when searching: Latin and other
-//! space-separated words are lower-cased whole words; a run of CJK
-//! characters gives every single character and every overlapping pair
-//! (bigram), so 献血 finds 无偿献血 and 造血干细胞 is found as the pairs
-//! 造血 血干 干细 细胞, all of which a page must hold.
+//! space-separated words are lower-cased whole words (the script also
+//! finds the words a query word of three letters or more starts); a run
+//! of CJK characters gives every single character and every overlapping
+//! pair (bigram), so 献血 finds 无偿献血 and 造血干细胞 is found as the
+//! pairs 造血 血干 干细 细胞, all of which a page must hold.
 //!
 //! The files, below `search/<lang>/`:
 //! - `index.json`: the pages (`[url, title, chapter, year, key]`, by
-//!   number), the years and the number of shards;
-//! - `s<k>.json`: for every term whose [`shard`] is `k`, the pages that
-//!   hold it, as `[page, count]` pairs;
+//!   number), the years and the first term of each shard;
+//! - `s<k>.json`: the terms from the `k`-th shard's first term to the
+//!   next's, in order, each with the pages that hold it as `[page, count]`
+//!   pairs (see [`shard`] and `cut_into_shards`);
 //! - `t<key>.json`: a page's text and its headings (`[offset, id, title]`),
 //!   fetched only for the results shown, to cut a snippet from and to
 //!   link to the section that holds the match.
 //!
-//! A query downloads `index.json`, one shard per distinct term and the
-//! texts of the first results.
+//! A query downloads `index.json`, the shard of each term (a prefix may
+//! span the next few) and the texts of the first results.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
