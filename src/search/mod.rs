@@ -284,9 +284,7 @@ type Postings = Vec<(usize, u32)>;
 /// where a size is reached, makes an edit change the shards of its own
 /// terms only, not every shard after them (an incremental publish uploads
 /// a few files). A shard four times the size is cut anyway.
-fn cut_into_shards<'a>(
-    postings: &'a BTreeMap<&'a str, Postings>,
-) -> Vec<BTreeMap<&'a str, &'a Postings>> {
+fn cut_into_shards<'a>(postings: &'a [(&'a str, Postings)]) -> Vec<Shard<'a>> {
     let size = |t: &str, p: &Postings| t.len() + 6 + p.len() * 10;
     let total: usize = postings.iter().map(|(t, p)| size(t, p)).sum();
     let per_term = total / postings.len().max(1);
@@ -294,20 +292,34 @@ fn cut_into_shards<'a>(
     // The largest power of two not above it: the same for small edits.
     let mask = (1u32 << (usize::BITS - 1 - terms_per_shard.leading_zeros()).min(31)) - 1;
     let mut shards = Vec::new();
-    let mut current = BTreeMap::new();
-    let mut bytes = 0;
-    for (t, p) in postings {
-        current.insert(*t, p);
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (t, p)) in postings.iter().enumerate() {
         bytes += size(t, p);
         if fnv(t) & mask == mask || bytes > 4 * SHARD_BYTES {
-            shards.push(std::mem::take(&mut current));
-            bytes = 0;
+            shards.push(Shard(&postings[start..=i]));
+            (start, bytes) = (i + 1, 0);
         }
     }
-    if !current.is_empty() {
-        shards.push(current);
+    if start < postings.len() {
+        shards.push(Shard(&postings[start..]));
     }
     shards
+}
+
+/// A shard: terms in order with their postings, written as a JSON object.
+struct Shard<'a>(&'a [(&'a str, Postings)]);
+
+impl Shard<'_> {
+    /// Its first term.
+    fn start(&self) -> Option<&str> {
+        self.0.first().map(|(t, _)| *t)
+    }
+}
+
+impl serde::Serialize for Shard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(t, p)| (t, p)))
+    }
 }
 
 impl Doc {
@@ -438,13 +450,19 @@ impl Index {
     /// (path below the output folder, contents). Pages are numbered in URL
     /// order, so the same site always gives the same files.
     pub fn files(mut self) -> Vec<(String, String)> {
-        let mut files = Vec::new();
-        for (lang, entries) in &mut self.by_lang {
-            entries.sort_by(|a, b| a.url.cmp(&b.url));
-            entries.dedup_by(|a, b| a.url == b.url);
-            files.extend(language_files(lang, entries));
-        }
-        files
+        use rayon::prelude::*;
+        // Languages in parallel: this is the part of the index the build
+        // waits for at the end.
+        let per_lang: Vec<Vec<(String, String)>> = self
+            .by_lang
+            .par_iter_mut()
+            .map(|(lang, entries)| {
+                entries.sort_by(|a, b| a.url.cmp(&b.url));
+                entries.dedup_by(|a, b| a.url == b.url);
+                language_files(lang, entries)
+            })
+            .collect();
+        per_lang.into_iter().flatten().collect()
     }
 }
 
@@ -477,12 +495,10 @@ fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
             by_term.entry(t).or_default().push((id, *n));
         }
     }
-    let postings: BTreeMap<&str, Postings> = by_term.into_iter().collect();
+    let mut postings: Vec<(&str, Postings)> = by_term.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let shard_maps = cut_into_shards(&postings);
-    let starts: Vec<&str> = shard_maps
-        .iter()
-        .filter_map(|m| m.keys().next().copied())
-        .collect();
+    let starts: Vec<&str> = shard_maps.iter().filter_map(Shard::start).collect();
     let dir = format!("search/{lang}/");
     let pages: Vec<serde_json::Value> = entries
         .iter()
