@@ -162,14 +162,15 @@ fn lower_case(word: &str) -> Cow<'_, str> {
     }
 }
 
-/// A CJK term (one or two characters, at most 8 UTF-8 bytes, none of them
-/// zero) as a number: counting CJK text hashes two numbers per character,
-/// which is much faster than hashing strings.
-fn pack(cjk: &str) -> u64 {
+/// A term of at most 8 UTF-8 bytes (a CJK character or pair, a short
+/// ASCII word), none of them zero, as a number: hashing numbers is much
+/// faster than strings, and a page keeps its counts without allocating a
+/// string per term. Big-endian, so numbers sort as their terms do.
+fn pack(term: &str) -> u64 {
     let mut bytes = [0u8; 8];
-    let len = cjk.len().min(8);
-    bytes[..len].copy_from_slice(&cjk.as_bytes()[..len]);
-    u64::from_le_bytes(bytes)
+    let len = term.len().min(8);
+    bytes[..len].copy_from_slice(&term.as_bytes()[..len]);
+    u64::from_be_bytes(bytes)
 }
 
 /// A short ASCII word (at most 8 bytes) in lower case, packed as [`pack`]
@@ -179,25 +180,25 @@ fn pack_lower(word: &str) -> u64 {
     for (to, from) in bytes.iter_mut().zip(word.bytes()) {
         *to = from.to_ascii_lowercase();
     }
-    u64::from_le_bytes(bytes)
+    u64::from_be_bytes(bytes)
 }
 
-/// The first character of a packed pair, packed; `None` for a single
-/// character.
+/// The first character of a packed CJK pair, packed; `None` for anything
+/// else (CJK characters take three or four UTF-8 bytes, packed words are
+/// ASCII).
 fn first_of_pair(packed: u64) -> Option<u64> {
-    let bytes = packed.to_le_bytes();
+    let bytes = packed.to_be_bytes();
     let first = match bytes[0] {
-        b if b < 0x80 => 1,
         b if b >= 0xF0 => 4,
         b if b >= 0xE0 => 3,
-        _ => 2,
+        _ => return None,
     };
-    (bytes.get(first).copied()? != 0).then(|| packed & (u64::MAX >> (64 - 8 * first)))
+    (bytes[first] != 0).then(|| packed & !(u64::MAX >> (8 * first)))
 }
 
 /// The term [`pack`] made a number of.
 fn unpack(packed: u64) -> Box<str> {
-    let bytes = packed.to_le_bytes();
+    let bytes = packed.to_be_bytes();
     let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
     String::from_utf8_lossy(&bytes[..len]).into()
 }
@@ -372,14 +373,16 @@ pub struct Counted {
 impl Doc {
     /// The page with its terms (of its title, chapter and text) counted.
     pub fn counted(&self) -> Counted {
+        // Most terms are CJK characters or pairs and short ASCII words:
+        // numbers. Longer words in a map of their own.
+        let guess = self.text.len() / 8;
+        let mut packed: FxHashMap<u64, u32> =
+            FxHashMap::with_capacity_and_hasher(guess, Default::default());
         let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
-        let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut short: FxHashMap<u64, u32> = FxHashMap::default();
         for part in [&self.title, &self.chapter, &self.text] {
             each_term(part, |t| match t {
-                // Most words are short and ASCII: a number, like CJK terms.
                 Term::Word(w) if w.len() <= 8 && w.is_ascii() => {
-                    *short.entry(pack_lower(w)).or_default() += 1;
+                    *packed.entry(pack_lower(w)).or_default() += 1;
                 }
                 Term::Word(w) => {
                     let w = lower_case(w);
@@ -391,21 +394,17 @@ impl Doc {
                         }
                     }
                 }
-                Term::Pair(c) | Term::Last(c) => *cjk.entry(pack(c)).or_default() += 1,
+                Term::Pair(c) | Term::Last(c) => *packed.entry(pack(c)).or_default() += 1,
             });
         }
         // Each pair stands for its first character too.
-        let firsts: Vec<(u64, u32)> = cjk
+        let firsts: Vec<(u64, u32)> = packed
             .iter()
             .filter_map(|(&k, &n)| Some((first_of_pair(k)?, n)))
             .collect();
         for (k, n) in firsts {
-            *cjk.entry(k).or_default() += n;
+            *packed.entry(k).or_default() += n;
         }
-        let words = words.into_iter().map(|(t, n)| (Box::from(t.as_ref()), n));
-        let counts: Vec<(Box<str>, u32)> = words
-            .chain(cjk.into_iter().chain(short).map(|(t, n)| (unpack(t), n)))
-            .collect();
         Counted {
             lang: self.lang.clone(),
             entry: Entry {
@@ -414,7 +413,11 @@ impl Doc {
                 chapter: self.chapter.clone(),
                 year: self.year.clone(),
                 key: self.key(),
-                counts,
+                packed: packed.into_iter().collect(),
+                words: words
+                    .into_iter()
+                    .map(|(t, n)| (Box::from(t.as_ref()), n))
+                    .collect(),
             },
         }
     }
@@ -429,7 +432,10 @@ struct Entry {
     chapter: String,
     year: String,
     key: String,
-    counts: Vec<(Box<str>, u32)>,
+    /// Counts of the terms [`pack`] packs.
+    packed: Vec<(u64, u32)>,
+    /// Counts of the longer words.
+    words: Vec<(Box<str>, u32)>,
 }
 
 /// The pages indexed so far, by language; [`Index::files`] writes the
@@ -489,13 +495,25 @@ fn no_markup(json: String) -> String {
 /// The files of one language.
 fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
     // term → (page, count), pages in order.
-    let mut by_term: FxHashMap<&str, Postings> = FxHashMap::default();
+    let mut packed: FxHashMap<u64, Postings> = FxHashMap::default();
+    let mut words: FxHashMap<&str, Postings> = FxHashMap::default();
     for (id, entry) in entries.iter().enumerate() {
-        for (t, n) in &entry.counts {
-            by_term.entry(t).or_default().push((id, *n));
+        for (t, n) in &entry.packed {
+            packed.entry(*t).or_default().push((id, *n));
+        }
+        for (t, n) in &entry.words {
+            words.entry(t).or_default().push((id, *n));
         }
     }
-    let mut postings: Vec<(&str, Postings)> = by_term.into_iter().collect();
+    // A term unpacked once for the whole site, not once per page.
+    let (terms, lists): (Vec<Box<str>>, Vec<Postings>) =
+        packed.into_iter().map(|(t, p)| (unpack(t), p)).unzip();
+    let mut postings: Vec<(&str, Postings)> = terms
+        .iter()
+        .map(AsRef::as_ref)
+        .zip(lists)
+        .chain(words)
+        .collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let shard_maps = cut_into_shards(&postings);
     let starts: Vec<&str> = shard_maps.iter().filter_map(Shard::start).collect();
