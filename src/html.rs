@@ -44,34 +44,77 @@ pub fn scan_bytes(html: &[u8]) -> Scan<'_> {
     let mut i = 0;
     while let Some(lt) = find(html, i, b'<') {
         i = match html.get(lt + 1) {
-            Some(b'!') if html[lt..].starts_with(b"<!--") => {
-                find_seq(html, lt + 4, b"-->").map_or(html.len(), |e| e + 3)
-            }
-            Some(b'!' | b'?' | b'/') => find(html, lt, b'>').map_or(html.len(), |e| e + 1),
             Some(c) if c.is_ascii_alphabetic() => tag(html, lt + 1, &mut scan),
-            _ => lt + 1,
+            _ => markup_end(html, lt),
         };
     }
     scan
 }
 
-/// Parses a start tag whose name begins at `start`; returns where scanning goes on.
-fn tag<'a>(html: &'a [u8], start: usize, scan: &mut Scan<'a>) -> usize {
+/// Where the markup starting at `lt` (a `<`) ends: after a comment, a
+/// declaration, an end tag, or a start tag and its attributes (a `>` in a
+/// quoted value does not end it); `lt + 1` when the `<` is text. The
+/// content of raw-text elements is not skipped.
+pub fn markup_end(html: &[u8], lt: usize) -> usize {
+    match html.get(lt + 1) {
+        Some(b'!') if html[lt..].starts_with(b"<!--") => {
+            find_seq(html, lt + 4, b"-->").map_or(html.len(), |e| e + 3)
+        }
+        Some(b'!' | b'?' | b'/') => find(html, lt, b'>').map_or(html.len(), |e| e + 1),
+        Some(c) if c.is_ascii_alphabetic() => {
+            let (_, close) = start_tag(html, lt + 1, |_, _| {});
+            (close + 1).min(html.len())
+        }
+        _ => lt + 1,
+    }
+}
+
+/// The value of attribute `name` of the start tag opening `tag`, character
+/// references decoded.
+pub fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<Cow<'a, str>> {
+    let bytes = tag.as_bytes();
+    if bytes.first() != Some(&b'<') {
+        return None;
+    }
+    let mut value = None;
+    start_tag(bytes, 1, |_, attr| {
+        if value.is_none() && attr.name.eq_ignore_ascii_case(name.as_bytes()) {
+            value = Some(value_text(attr.value));
+        }
+    });
+    value
+}
+
+/// Walks the attributes of the start tag whose name begins at `start`,
+/// calling `each` with the tag's name and each attribute; returns the name
+/// and where its `>` is (the end of `html` when it has none).
+fn start_tag<'a>(
+    html: &'a [u8],
+    start: usize,
+    mut each: impl FnMut(&'a [u8], Attr<'a>),
+) -> (&'a [u8], usize) {
     let name_end = take_while(html, start, |b| !is_space(b) && b != b'/' && b != b'>');
     let name = &html[start..name_end];
     let mut i = name_end;
     loop {
         i = take_while(html, i, |b| is_space(b) || b == b'/');
         match html.get(i) {
-            None => return i,
-            Some(b'>') => break,
+            None | Some(b'>') => return (name, i),
             Some(_) => {}
         }
         let (attr, end) = attribute(html, i);
         i = end;
-        record(name, attr, scan);
+        each(name, attr);
     }
-    let after = i + 1;
+}
+
+/// Parses a start tag whose name begins at `start`; returns where scanning goes on.
+fn tag<'a>(html: &'a [u8], start: usize, scan: &mut Scan<'a>) -> usize {
+    let (name, close) = start_tag(html, start, |name, attr| record(name, attr, scan));
+    if close >= html.len() {
+        return close;
+    }
+    let after = close + 1;
     match RAW_TEXT
         .iter()
         .find(|t| t.as_bytes().eq_ignore_ascii_case(name))

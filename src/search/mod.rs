@@ -614,7 +614,7 @@ impl Stripped {
         while let Some(lt) = rest.find('<') {
             out.push_words(&rest[..lt]);
             let after = &rest[lt..];
-            let tag_end = after.find('>').map_or(after.len(), |e| e + 1);
+            let tag_end = crate::html::markup_end(after.as_bytes(), 0);
             let skip_to = skipped_element(after);
             if let Some((id, title)) = skip_to
                 .is_none()
@@ -681,20 +681,11 @@ fn heading(html: &str, tag: &str) -> Option<(String, String)> {
             .is_some_and(|start| start.eq_ignore_ascii_case(open))
             && matches!(tag.as_bytes().get(3), Some(b' ' | b'>' | b'\t' | b'\n'))
     })?;
-    let id = attribute(tag, "id")?;
+    let id = crate::html::attribute_value(tag, "id")?.into_owned();
     let close = format!("</h{}>", &level[2..]);
     let end = html.find(&close)?;
     let title = Stripped::of(&html[tag.len()..end]).text;
     Some((id, title))
-}
-
-/// The value of attribute `name` in an opening tag, quoted as the
-/// renderer writes it.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(crate::html::decode_entities(&tag[start..start + len]).into_owned())
 }
 
 /// Gathers the pages of a site as they are rendered, a report (or a

@@ -197,3 +197,13 @@ fn headings_with_an_id_are_sections_at_their_offsets_in_utf16() {
         );
     }
 }
+
+#[test]
+fn markup_is_skipped_as_the_link_scanner_reads_it() {
+    // A `>` inside a quoted value does not end the tag; comments are markup.
+    let html = "<main><p>Before <img alt=\"a > b\" src=x> after<!-- a > note --> end</p>\
+        <h2 title='x > y' id=\"s&amp;t\">Heading</h2></main>";
+    let page = page_text(html);
+    assert_eq!(page.text, "Before after end Heading");
+    assert_eq!(page.sections[0].id, "s&t");
+}

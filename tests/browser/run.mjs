@@ -285,6 +285,17 @@ function langOf(site, rel) {
   return site.languages.slice(1).includes(first) ? first : site.languages[0];
 }
 
+/** axe-core on the page as it is now: zero violations of AXE_TAGS. */
+async function checkAxe(page, axeSource, where) {
+  await page.addScriptTag({ content: axeSource });
+  const axe = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary.replace(/\n/g, ' ')}`).slice(0, 3) }));
+  }, AXE_TAGS);
+  counts.axeViolations += axe.length;
+  check(axe.length === 0, `${where}: axe ${axe.map((v) => `${v.id} (${v.help}): ${v.nodes.join(' | ')}`).join('; ')}`);
+}
+
 async function checkPage(ctx, site, rel) {
   const { page, noJs, base, axeSource } = ctx;
   const url = base + rel.replace(/index\.html$/, '');
@@ -300,13 +311,7 @@ async function checkPage(ctx, site, rel) {
   // axe-core at desktop width, with every data table open.
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-  await page.addScriptTag({ content: axeSource });
-  const axe = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary.replace(/\n/g, ' ')}`).slice(0, 3) }));
-  }, AXE_TAGS);
-  counts.axeViolations += axe.length;
-  check(axe.length === 0, `${where}: axe ${axe.map((v) => `${v.id} (${v.help}): ${v.nodes.join(' | ')}`).join('; ')}`);
+  await checkAxe(page, axeSource, where);
 
   // Basic structure: one h1, a main landmark, lang on <html>.
   const structure = await page.evaluate(() => ({
@@ -513,13 +518,7 @@ async function checkDarkMode(browser, site, base, axeSource) {
     for (const rel of site.pages) {
       await page.goto(base + rel.replace(/index\.html$/, ''), { waitUntil: 'load' });
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-      await page.addScriptTag({ content: axeSource });
-      const axe = await page.evaluate(async (tags) => {
-        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-      }, AXE_TAGS);
-      counts.axeViolations += axe.length;
-      check(axe.length === 0, `${site.name}/${rel} (dark mode): axe ${axe.join('; ')}`);
+      await checkAxe(page, axeSource, `${site.name}/${rel} (dark mode)`);
     }
   } finally {
     await context.close();
@@ -637,13 +636,7 @@ async function checkSearch(ctx, site) {
     check(bytes.index > 0 && bytes.index <= SEARCH_BYTES, `${where}: the query downloaded ${bytes.index} bytes of index (budget ${SEARCH_BYTES})`);
     console.log(`   search "${s.query}"${s.year ? ` (${s.year})` : ''}${s.lang === '' ? ' (all languages)' : ''}: ${results.length} results, ${(bytes.index / 1024).toFixed(1)} KB of index`);
     // Open results: still accessible; Escape empties the field and closes them.
-    await page.addScriptTag({ content: axeSource });
-    const axe = await page.evaluate(async (tags) => {
-      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-    }, AXE_TAGS);
-    counts.axeViolations += axe.length;
-    check(axe.length === 0, `${where}: axe with results open: ${axe.join('; ')}`);
+    await checkAxe(page, axeSource, `${where} (results open)`);
     await page.focus('#site-search-q');
     await page.keyboard.press('Escape');
     const closed = await page.evaluate(() => document.querySelector('#site-search-q').value === '' && document.querySelector('.search-panel').hidden);
