@@ -17,6 +17,7 @@ mod series;
 
 pub use photos::{PhotoCount, cache_dir};
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -328,13 +329,14 @@ impl<S> Scanning<S> {
     /// Puts the reader-search index of every page indexed so far.
     fn put_search(&self) -> Result<(), Error>
     where
-        S: Sink,
+        S: Sink + Sync,
     {
+        use rayon::prelude::*;
         let files = lock(&self.search).take().map(|c| c.files());
-        for (path, json) in files.unwrap_or_default() {
-            self.put(&path, &[json.as_bytes()])?;
-        }
-        Ok(())
+        files
+            .unwrap_or_default()
+            .par_iter()
+            .try_for_each(|(path, json)| self.put(path, &[json.as_bytes()]))
     }
 
     /// An error for every link that leads nowhere in the whole site, once
@@ -357,9 +359,10 @@ impl<S: Sink> Sink for Scanning<S> {
             let place = lock(&self.search)
                 .as_ref()
                 .map(crate::search::Collector::place);
-            let html = || {
-                String::from_utf8(parts.concat())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            // A page is most often one part: read in place, not copied.
+            let html = || match parts {
+                [one] => String::from_utf8_lossy(one),
+                _ => Cow::Owned(String::from_utf8_lossy(&parts.concat()).into_owned()),
             };
             if let Some(doc) = place.and_then(|p| p.doc(path, html)) {
                 let (text_path, json) = doc.text_file();

@@ -67,84 +67,132 @@ pub fn is_cjk(c: char) -> bool {
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     each_term(text, |t| match t {
-        Term::Word(w) => out.push(lower_case(w).into_owned()),
-        Term::Pair(pair) => {
-            out.extend(pair.chars().next().map(String::from));
-            out.push(pair.to_string());
+        Term::Packed(packed) => {
+            out.extend(first_of_pair(packed).map(|first| unpack(first).into()));
+            out.push(unpack(packed).into());
         }
-        Term::Last(c) => out.push(c.to_string()),
+        Term::Word(w) => out.push(lower_case(w).into_owned()),
     });
     out
 }
 
-/// A term as [`each_term`] finds it, borrowed from the text where it can.
-/// A CJK character that is not the last of its run is not found alone:
-/// it starts a pair, which stands for it too (counting every character
-/// twice would double the work on Chinese text).
+/// A term as [`each_term`] finds it. A CJK character that is not the last
+/// of its run is not found alone: it starts a pair, which stands for it
+/// too (counting every character twice would double the work on Chinese
+/// text).
 enum Term<'a> {
-    /// A word as written (see [`lower_case`]).
+    /// A term of at most 8 UTF-8 bytes as a number (see [`pack`]): a pair
+    /// of adjacent CJK characters, the last CJK character of a run, or an
+    /// ASCII word of at most 8 letters and digits, lower-cased. Most terms
+    /// are one; hashing a number is much faster than hashing a string.
+    Packed(u64),
+    /// Any other word, as written (see [`lower_case`]).
     Word(&'a str),
-    /// Two adjacent CJK characters, and the first of them.
-    Pair(&'a str),
-    /// The last CJK character of a run.
-    Last(&'a str),
 }
 
-/// Calls `found` with each term of `text` (see [`terms`], [`Term`]).
+/// Calls `found` with each term of `text` (see [`terms`], [`Term`]), in
+/// one pass over its bytes: it runs over every page of a site, so a word
+/// or a run of CJK characters is read in a loop of its own.
 fn each_term<'a>(text: &'a str, mut found: impl FnMut(Term<'a>)) {
-    let mut word_start: Option<usize> = None;
-    // The previous character, when it is CJK: where it starts and ends.
-    let mut prev_cjk: Option<(usize, usize)> = None;
-    let word = |start: usize, end: usize, found: &mut dyn FnMut(Term<'a>)| {
-        found(Term::Word(&text[start..end]));
-    };
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        // ASCII, most of any text: a byte test, no decoding.
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            if let Some((p, e)) = prev_cjk.take() {
-                found(Term::Last(&text[p..e]));
-            }
             if b.is_ascii_alphanumeric() {
-                word_start.get_or_insert(i);
-            } else if let Some(start) = word_start.take() {
-                word(start, i, &mut found);
+                i = word(text, i, &mut found);
+            } else {
+                i += 1;
             }
-            i += 1;
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        let (at, end) = (i, i + c.len_utf8());
-        i = end;
         if is_cjk(c) {
-            if let Some(start) = word_start.take() {
-                word(start, at, &mut found);
+            i = cjk_run(text, i, &mut found);
+        } else if is_letter_or_digit(c) {
+            i = word(text, i, &mut found);
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
+/// Finds the word of letters and digits starting at `start` (not CJK:
+/// a CJK character ends it); returns where it ends.
+fn word<'a>(text: &'a str, start: usize, found: &mut impl FnMut(Term<'a>)) -> usize {
+    let bytes = text.as_bytes();
+    let mut ascii = true;
+    let mut i = start;
+    loop {
+        // ASCII letters and digits, most of a word, a byte at a time.
+        i += bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - i);
+        // Most often a space or punctuation ends it.
+        if bytes.get(i).is_none_or(u8::is_ascii) {
+            break;
+        }
+        match text.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) if !is_cjk(c) && is_letter_or_digit(c) => {
+                ascii = false;
+                i += c.len_utf8();
             }
-            if let Some((p, _)) = prev_cjk {
-                found(Term::Pair(&text[p..end]));
-            }
-            prev_cjk = Some((at, end));
-            continue;
-        }
-        if let Some((p, e)) = prev_cjk.take() {
-            found(Term::Last(&text[p..e]));
-        }
-        if c.is_alphanumeric() {
-            word_start.get_or_insert(at);
-        } else if let Some(start) = word_start.take() {
-            word(start, at, &mut found);
+            _ => break,
         }
     }
-    if let Some((p, e)) = prev_cjk {
-        found(Term::Last(&text[p..e]));
+    found(if ascii && i - start <= 8 {
+        Term::Packed(ascii_lower(pack(&text[start..i])))
+    } else {
+        Term::Word(&text[start..i])
+    });
+    i
+}
+
+/// A packed ASCII term with its capital letters made small, all eight
+/// bytes at once (bytes 0x41–0x5A get 0x20 added).
+fn ascii_lower(packed: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low7 = packed & (0x7F * ONES);
+    // The top bit of each byte: set from 'A' up, and from '[' up.
+    let from_a = low7 + (0x80 - 0x41) * ONES;
+    let past_z = low7 + (0x80 - 0x5B) * ONES;
+    let upper = from_a & !past_z & !packed & (0x80 * ONES);
+    packed | upper >> 2
+}
+
+/// Finds the pairs and the last character of the run of CJK characters
+/// starting at `start`; returns where it ends.
+fn cjk_run<'a>(text: &'a str, start: usize, found: &mut impl FnMut(Term<'a>)) -> usize {
+    let mut prev: Option<(u64, usize)> = None;
+    let mut i = start;
+    while let Some(c) = text[i..].chars().next().filter(|&c| is_cjk(c)) {
+        let len = c.len_utf8();
+        let packed = pack(&text[i..i + len]);
+        if let Some((prev, prev_len)) = prev {
+            // CJK characters take 3 or 4 bytes: a pair fits in 8.
+            found(Term::Packed(prev | packed >> (8 * prev_len)));
+        }
+        prev = Some((packed, len));
+        i += len;
     }
-    if let Some(start) = word_start {
-        word(start, text.len(), &mut found);
+    if let Some((last, _)) = prev {
+        found(Term::Packed(last));
     }
+    i
+}
+
+/// [`char::is_alphanumeric`], answered at once for the punctuation of
+/// Chinese and Japanese text (common, and slow to look up).
+fn is_letter_or_digit(c: char) -> bool {
+    !matches!(c as u32,
+        0x2000..=0x206F     // General Punctuation: “ ” — …
+        | 0x3000..=0x3004   // Ideographic space, 、 。
+        | 0x3008..=0x3020   // Brackets 《 》 「 」 【 】
+        | 0xFF01..=0xFF0F   // Fullwidth ！ （ ） ， ．
+        | 0xFF1A..=0xFF20   // Fullwidth ： ； ？
+    ) && c.is_alphanumeric()
 }
 
 /// `word` in lower case, borrowed when it already is.
@@ -162,25 +210,19 @@ fn lower_case(word: &str) -> Cow<'_, str> {
     }
 }
 
-/// A term of at most 8 UTF-8 bytes (a CJK character or pair, a short
-/// ASCII word), none of them zero, as a number: hashing numbers is much
-/// faster than strings, and a page keeps its counts without allocating a
-/// string per term. Big-endian, so numbers sort as their terms do.
+/// A term of at most 8 UTF-8 bytes, none of them zero, as a number
+/// (longer terms are cut). Big-endian, so numbers sort as their terms do.
 fn pack(term: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let len = term.len().min(8);
-    bytes[..len].copy_from_slice(&term.as_bytes()[..len]);
-    u64::from_be_bytes(bytes)
+    term.bytes()
+        .take(8)
+        .enumerate()
+        .fold(0, |packed, (n, b)| packed | u64::from(b) << (56 - 8 * n))
 }
 
-/// A short ASCII word (at most 8 bytes) in lower case, packed as [`pack`]
-/// packs.
-fn pack_lower(word: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (to, from) in bytes.iter_mut().zip(word.bytes()) {
-        *to = from.to_ascii_lowercase();
-    }
-    u64::from_be_bytes(bytes)
+/// True for a term [`pack`] packs whole: an ASCII word of at most 8
+/// bytes (CJK terms are packed as they are found).
+fn packs_whole(word: &str) -> bool {
+    word.len() <= 8 && word.is_ascii()
 }
 
 /// The first character of a packed CJK pair, packed; `None` for anything
@@ -381,20 +423,18 @@ impl Doc {
         let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
         for part in [&self.title, &self.chapter, &self.text] {
             each_term(part, |t| match t {
-                Term::Word(w) if w.len() <= 8 && w.is_ascii() => {
-                    *packed.entry(pack_lower(w)).or_default() += 1;
-                }
-                Term::Word(w) => {
-                    let w = lower_case(w);
+                Term::Packed(p) => *packed.entry(p).or_default() += 1,
+                Term::Word(w) => match lower_case(w) {
+                    // "K" (the Kelvin sign) lower-cases to "k".
+                    w if packs_whole(&w) => *packed.entry(pack(&w)).or_default() += 1,
                     // A key is allocated once per page, not per capitalised word.
-                    match words.get_mut(w.as_ref()) {
+                    w => match words.get_mut(w.as_ref()) {
                         Some(n) => *n += 1,
                         None => {
                             words.insert(w, 1);
                         }
-                    }
-                }
-                Term::Pair(c) | Term::Last(c) => *packed.entry(pack(c)).or_default() += 1,
+                    },
+                },
             });
         }
         // Each pair stands for its first character too.
@@ -494,6 +534,7 @@ fn no_markup(json: String) -> String {
 
 /// The files of one language.
 fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
+    use rayon::prelude::*;
     // term → (page, count), pages in order.
     let mut packed: FxHashMap<u64, Postings> = FxHashMap::default();
     let mut words: FxHashMap<&str, Postings> = FxHashMap::default();
@@ -534,12 +575,12 @@ fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
         "years": years,
         "pages": pages,
     });
-    let mut files = vec![(format!("{dir}index.json"), no_markup(index.to_string()))];
-    for (k, map) in shard_maps.iter().enumerate() {
+    let shards = shard_maps.par_iter().enumerate().map(|(k, map)| {
         let json = serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string());
-        files.push((format!("{dir}s{k}.json"), no_markup(json)));
-    }
-    files
+        (format!("{dir}s{k}.json"), no_markup(json))
+    });
+    let index = (format!("{dir}index.json"), no_markup(index.to_string()));
+    rayon::iter::once(index).chain(shards).collect()
 }
 
 /// The text of a rendered page that search indexes.
@@ -615,9 +656,13 @@ impl Stripped {
             out.push_words(&rest[..lt]);
             let after = &rest[lt..];
             let tag_end = crate::html::markup_end(after.as_bytes(), 0);
-            let skip_to = skipped_element(after);
-            if let Some((id, title)) = skip_to
-                .is_none()
+            // Most tags are neither skipped nor headings: their first
+            // letter says so.
+            let first = after.as_bytes().get(1).map(u8::to_ascii_lowercase);
+            let skip_to = matches!(first, Some(b's' | b't' | b'n'))
+                .then(|| skipped_element(after))
+                .flatten();
+            if let Some((id, title)) = (first == Some(b'h'))
                 .then(|| heading(after, &after[..tag_end]))
                 .flatten()
             {
@@ -640,19 +685,23 @@ impl Stripped {
         } else {
             Cow::Borrowed(raw)
         };
-        let mut push = |word: &str| {
-            if !self.text.is_empty() {
-                self.text.push(' ');
-            }
-            self.text.push_str(word);
-        };
         // ASCII text splits much faster; other text may hold U+3000 and
         // other Unicode spaces.
         if decoded.is_ascii() {
-            decoded.split_ascii_whitespace().for_each(&mut push);
+            decoded
+                .split_ascii_whitespace()
+                .for_each(|w| self.push_word(w));
         } else {
-            decoded.split_whitespace().for_each(&mut push);
+            decoded.split_whitespace().for_each(|w| self.push_word(w));
         }
+    }
+
+    /// Appends a word, after a space unless it is the first.
+    fn push_word(&mut self, word: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push_str(word);
     }
 }
 
@@ -717,7 +766,7 @@ impl Place {
     /// whole-report page (which repeats every chapter) nor the 404 page.
     /// `html` gives the page's HTML, asked for only then. The work of
     /// reading its text is done here, outside any lock.
-    pub fn doc(&self, path: &str, html: impl FnOnce() -> String) -> Option<Doc> {
+    pub fn doc<'h>(&self, path: &str, html: impl FnOnce() -> Cow<'h, str>) -> Option<Doc> {
         let folder = path.strip_suffix("index.html")?;
         let (lang, rest) = match folder.split_once('/') {
             Some((first, rest)) if self.langs.iter().any(|l| l == first) => (first, rest),

@@ -22,6 +22,41 @@ fn latin_words_are_lower_cased() {
 }
 
 #[test]
+fn words_mix_scripts_and_end_where_cjk_or_punctuation_starts() {
+    assert_eq!(
+        terms("Café CAFÉ naïve-résumé ABCDEFGH ABCDEFGHI x2020年"),
+        [
+            "café",
+            "café",
+            "naïve",
+            "résumé",
+            "abcdefgh",
+            "abcdefghi",
+            "x2020",
+            "年"
+        ]
+    );
+    // Full-width punctuation ends a word; full-width digits are part of one.
+    assert_eq!(terms("A，B（１２）"), ["a", "b", "１２"]);
+    // The Kelvin sign lower-cases to ASCII "k".
+    assert_eq!(terms("\u{212A}"), ["k"]);
+}
+
+/// The shortcut for CJK punctuation agrees with the standard library on
+/// every character.
+#[test]
+fn letters_and_digits_are_the_standard_librarys() {
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        assert_eq!(
+            is_letter_or_digit(c),
+            c.is_alphanumeric(),
+            "{:#x}",
+            c as u32
+        );
+    }
+}
+
+#[test]
 fn cjk_runs_give_characters_and_overlapping_pairs() {
     assert_eq!(terms("献血者"), ["献", "献血", "血", "血者", "者"]);
     // Punctuation and Latin words end a run.
@@ -152,6 +187,20 @@ fn the_index_holds_every_term_in_its_shard() {
     assert_ne!(docs[0].key(), docs[1].key());
 }
 
+/// A short ASCII word and a word written otherwise that lower-cases to
+/// it are one term, not two keys of a shard.
+#[test]
+fn a_word_is_one_term_however_it_is_written() {
+    let files = index_files(&[doc("en", "/en/k/", "K", "k \u{212A} K")]);
+    let shards: Vec<&str> = files
+        .iter()
+        .filter(|(p, _)| p.contains("/s"))
+        .map(|(_, s)| s.as_str())
+        .collect();
+    // Title, chapter and three in the text.
+    assert_eq!(shards, [r#"{"k":[[0,5]]}"#]);
+}
+
 #[test]
 fn page_text_is_the_main_text_without_markup() {
     let html = "<html><head><title>X</title></head><body><header>Menu</header>\
@@ -206,4 +255,24 @@ fn markup_is_skipped_as_the_link_scanner_reads_it() {
     let page = page_text(html);
     assert_eq!(page.text, "Before after end Heading");
     assert_eq!(page.sections[0].id, "s&t");
+}
+
+#[test]
+fn packed_ascii_is_lower_cased_byte_by_byte() {
+    for word in ["ABCXYZ", "azAZ09", "@[`{", "Q3", "a", "ZZZZZZZZ"] {
+        assert_eq!(
+            ascii_lower(pack(word)),
+            pack(&word.to_ascii_lowercase()),
+            "{word}"
+        );
+    }
+    // Every byte value, alone and beside others.
+    for b in 1..=0x7Fu8 {
+        let word = String::from_utf8(vec![b, b'A', b, b'z']).unwrap_or_default();
+        assert_eq!(
+            ascii_lower(pack(&word)),
+            pack(&word.to_ascii_lowercase()),
+            "{b:#x}"
+        );
+    }
 }
