@@ -327,7 +327,7 @@ type Postings = Vec<(usize, u32)>;
 /// where a size is reached, makes an edit change the shards of its own
 /// terms only, not every shard after them (an incremental publish uploads
 /// a few files). A shard four times the size is cut anyway.
-fn cut_into_shards<'a>(postings: &'a [(&'a str, Postings)]) -> Vec<Shard<'a>> {
+fn cut_into_shards(postings: &[(Box<str>, Postings)]) -> Vec<Shard<'_>> {
     let size = |t: &str, p: &Postings| t.len() + 6 + p.len() * 10;
     let total: usize = postings.iter().map(|(t, p)| size(t, p)).sum();
     let per_term = total / postings.len().max(1);
@@ -350,12 +350,12 @@ fn cut_into_shards<'a>(postings: &'a [(&'a str, Postings)]) -> Vec<Shard<'a>> {
 }
 
 /// A shard: terms in order with their postings, written as a JSON object.
-struct Shard<'a>(&'a [(&'a str, Postings)]);
+struct Shard<'a>(&'a [(Box<str>, Postings)]);
 
 impl Shard<'_> {
     /// Its first term.
     fn start(&self) -> Option<&str> {
-        self.0.first().map(|(t, _)| *t)
+        self.0.first().map(|(t, _)| t.as_ref())
     }
 }
 
@@ -409,7 +409,11 @@ pub fn text_key(lang: &str, url: &str) -> String {
 #[derive(Debug)]
 pub struct Counted {
     lang: String,
-    entry: Entry,
+    page: Page,
+    /// Counts of the terms [`pack`] packs.
+    packed: Vec<(u64, u32)>,
+    /// Counts of the longer words.
+    words: Vec<(Box<str>, u32)>,
 }
 
 impl Doc {
@@ -447,68 +451,122 @@ impl Doc {
         }
         Counted {
             lang: self.lang.clone(),
-            entry: Entry {
+            page: Page {
                 url: self.url.clone(),
                 title: self.title.clone(),
                 chapter: self.chapter.clone(),
                 year: self.year.clone(),
                 key: self.key(),
-                packed: packed.into_iter().collect(),
-                words: words
-                    .into_iter()
-                    .map(|(t, n)| (Box::from(t.as_ref()), n))
-                    .collect(),
             },
+            packed: packed.into_iter().collect(),
+            words: words
+                .into_iter()
+                .map(|(t, n)| (Box::from(t.as_ref()), n))
+                .collect(),
         }
     }
 }
 
-/// A page as the index keeps it: what a result shows and how often the
-/// page holds each term, not its text.
+/// A page as a result shows it.
 #[derive(Debug)]
-struct Entry {
+struct Page {
     url: String,
     title: String,
     chapter: String,
     year: String,
     key: String,
-    /// Counts of the terms [`pack`] packs.
-    packed: Vec<(u64, u32)>,
-    /// Counts of the longer words.
-    words: Vec<(Box<str>, u32)>,
 }
 
 /// The pages indexed so far, by language; [`Index::files`] writes the
 /// index files.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_lang: BTreeMap<String, Vec<Entry>>,
+    by_lang: BTreeMap<String, Language>,
 }
 
 impl Index {
     /// Adds a page whose terms are counted (see [`Doc::counted`]).
     pub fn add(&mut self, counted: Counted) {
-        let Counted { lang, entry } = counted;
-        self.by_lang.entry(lang).or_default().push(entry);
+        let lang = self.by_lang.entry(counted.lang).or_default();
+        lang.add(counted.page, counted.packed, counted.words);
     }
 
     /// The index files of every language (not the pages' text files):
     /// (path below the output folder, contents). Pages are numbered in URL
     /// order, so the same site always gives the same files.
-    pub fn files(mut self) -> Vec<(String, String)> {
+    pub fn files(self) -> Vec<(String, String)> {
         use rayon::prelude::*;
         // Languages in parallel: this is the part of the index the build
         // waits for at the end.
         let per_lang: Vec<Vec<(String, String)>> = self
             .by_lang
-            .par_iter_mut()
-            .map(|(lang, entries)| {
-                entries.sort_by(|a, b| a.url.cmp(&b.url));
-                entries.dedup_by(|a, b| a.url == b.url);
-                language_files(lang, entries)
+            .into_par_iter()
+            .map(|(lang, pages)| {
+                let (pages, postings) = pages.in_url_order();
+                language_files(&lang, &pages, postings)
             })
             .collect();
         per_lang.into_iter().flatten().collect()
+    }
+}
+
+/// The pages of a language indexed so far and the postings of their terms,
+/// pages numbered as they came: a page's counts are added to the postings
+/// as it is rendered, so that the build waits at the end only for the
+/// files to be written.
+#[derive(Debug, Default)]
+struct Language {
+    pages: Vec<Page>,
+    packed: FxHashMap<u64, Postings>,
+    words: FxHashMap<Box<str>, Postings>,
+}
+
+impl Language {
+    fn add(&mut self, page: Page, packed: Vec<(u64, u32)>, words: Vec<(Box<str>, u32)>) {
+        let id = self.pages.len();
+        self.pages.push(page);
+        for (t, n) in packed {
+            self.packed.entry(t).or_default().push((id, n));
+        }
+        for (t, n) in words {
+            self.words.entry(t).or_default().push((id, n));
+        }
+    }
+
+    /// The pages in URL order (of two with the same URL, the first added)
+    /// and every term, unpacked, with its postings numbered so.
+    fn in_url_order(self) -> (Vec<Page>, Vec<(Box<str>, Postings)>) {
+        let Self {
+            pages,
+            packed,
+            words,
+        } = self;
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_by(|&a, &b| pages[a].url.cmp(&pages[b].url));
+        order.dedup_by(|later, first| pages[*later].url == pages[*first].url);
+        let mut number = vec![None; pages.len()];
+        for (new, &old) in order.iter().enumerate() {
+            number[old] = Some(new);
+        }
+        let renumber = |list: Postings| -> Postings {
+            let mut list: Postings = list
+                .into_iter()
+                .filter_map(|(id, n)| Some((number[id]?, n)))
+                .collect();
+            list.sort_unstable_by_key(|&(id, _)| id);
+            list
+        };
+        // A term unpacked once for the whole site, not once per page.
+        let postings = packed
+            .into_iter()
+            .map(|(t, list)| (unpack(t), list))
+            .chain(words)
+            .map(|(t, list)| (t, renumber(list)))
+            .filter(|(_, list)| !list.is_empty())
+            .collect();
+        let mut pages: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+        let pages = order.iter().filter_map(|&i| pages[i].take()).collect();
+        (pages, postings)
     }
 }
 
@@ -533,29 +591,13 @@ fn no_markup(json: String) -> String {
 }
 
 /// The files of one language.
-fn language_files(lang: &str, entries: &[Entry]) -> Vec<(String, String)> {
+fn language_files(
+    lang: &str,
+    entries: &[Page],
+    mut postings: Vec<(Box<str>, Postings)>,
+) -> Vec<(String, String)> {
     use rayon::prelude::*;
-    // term → (page, count), pages in order.
-    let mut packed: FxHashMap<u64, Postings> = FxHashMap::default();
-    let mut words: FxHashMap<&str, Postings> = FxHashMap::default();
-    for (id, entry) in entries.iter().enumerate() {
-        for (t, n) in &entry.packed {
-            packed.entry(*t).or_default().push((id, *n));
-        }
-        for (t, n) in &entry.words {
-            words.entry(t).or_default().push((id, *n));
-        }
-    }
-    // A term unpacked once for the whole site, not once per page.
-    let (terms, lists): (Vec<Box<str>>, Vec<Postings>) =
-        packed.into_iter().map(|(t, p)| (unpack(t), p)).unzip();
-    let mut postings: Vec<(&str, Postings)> = terms
-        .iter()
-        .map(AsRef::as_ref)
-        .zip(lists)
-        .chain(words)
-        .collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let shard_maps = cut_into_shards(&postings);
     let starts: Vec<&str> = shard_maps.iter().filter_map(Shard::start).collect();
     let dir = format!("search/{lang}/");
