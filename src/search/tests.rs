@@ -276,3 +276,31 @@ fn packed_ascii_is_lower_cased_byte_by_byte() {
         );
     }
 }
+
+/// Pages come in any order (rendered in parallel) and are numbered by
+/// URL; a page put twice is indexed once, as first put.
+#[test]
+fn pages_are_numbered_by_url_and_indexed_once() {
+    let docs = [
+        doc("en", "/en/c/", "C", "blood"),
+        doc("en", "/en/a/", "A", "blood marrow"),
+        doc("en", "/en/c/", "C", "plasma"),
+        doc("en", "/en/b/", "B", "blood"),
+    ];
+    let files: BTreeMap<String, String> = index_files(&docs).into_iter().collect();
+    let index: serde_json::Value = serde_json::from_str(&files["search/en/index.json"]).unwrap();
+    let urls: Vec<&str> = index["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, ["/en/a/", "/en/b/", "/en/c/"]);
+    let shards: String = files
+        .iter()
+        .filter(|(p, _)| p.contains("/s"))
+        .map(|(_, s)| s.as_str())
+        .collect();
+    assert!(shards.contains(r#""blood":[[0,1],[1,1],[2,1]]"#), "{shards}");
+    assert!(!shards.contains("plasma"), "{shards}");
+}
