@@ -46,6 +46,9 @@ pub struct Doc {
     pub text: String,
     /// The headings of the text, for results to link to.
     pub sections: Vec<Section>,
+    /// The terms of `text`, when they were counted as it was read from
+    /// the page (see [`page_text`]); counted from `text` otherwise.
+    terms: Option<Tally>,
 }
 
 /// True for the characters cut into single characters and bigrams:
@@ -418,52 +421,99 @@ pub struct Counted {
 
 impl Doc {
     /// The page with its terms (of its title, chapter and text) counted.
-    pub fn counted(&self) -> Counted {
-        // Most terms are CJK characters or pairs and short ASCII words:
-        // numbers. Longer words in a map of their own.
-        let guess = self.text.len() / 8;
-        let mut packed: FxHashMap<u64, u32> =
-            FxHashMap::with_capacity_and_hasher(guess, Default::default());
-        let mut words: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
-        for part in [&self.title, &self.chapter, &self.text] {
-            each_term(part, |t| match t {
-                Term::Packed(p) => *packed.entry(p).or_default() += 1,
-                Term::Word(w) => match lower_case(w) {
-                    // "K" (the Kelvin sign) lower-cases to "k".
-                    w if packs_whole(&w) => *packed.entry(pack(&w)).or_default() += 1,
-                    // A key is allocated once per page, not per capitalised word.
-                    w => match words.get_mut(w.as_ref()) {
-                        Some(n) => *n += 1,
-                        None => {
-                            words.insert(w, 1);
-                        }
-                    },
-                },
-            });
+    pub fn counted(self) -> Counted {
+        let mut tally = self.terms.unwrap_or_else(|| {
+            let mut tally = Tally::sized_for(&self.text);
+            tally.count(&self.text);
+            tally
+        });
+        tally.count(&self.title);
+        tally.count(&self.chapter);
+        let key = text_key(&self.lang, &self.url);
+        let (packed, words) = tally.finish();
+        Counted {
+            lang: self.lang,
+            page: Page {
+                url: self.url,
+                title: self.title,
+                chapter: self.chapter,
+                year: self.year,
+                key,
+            },
+            packed,
+            words,
         }
-        // Each pair stands for its first character too.
-        let firsts: Vec<(u64, u32)> = packed
+    }
+}
+
+/// How often each term of a page comes in it, counted as the terms are
+/// found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Tally {
+    /// Most terms are CJK characters or pairs and short ASCII words:
+    /// numbers (see [`pack`]).
+    packed: FxHashMap<u64, u32>,
+    /// The longer words, lower-cased.
+    words: FxHashMap<Box<str>, u32>,
+}
+
+impl Tally {
+    /// An empty tally sized for the terms of a text of `text`'s length:
+    /// growing it page after page would cost more than the memory.
+    fn sized_for(text: &str) -> Self {
+        Self {
+            packed: FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default()),
+            words: FxHashMap::default(),
+        }
+    }
+
+    /// Counts the terms of `text`.
+    fn count(&mut self, text: &str) {
+        each_term(text, |t| self.add(t));
+    }
+
+    /// Counts one term.
+    fn add(&mut self, term: Term<'_>) {
+        match term {
+            Term::Packed(p) => *self.packed.entry(p).or_default() += 1,
+            Term::Word(w) => match lower_case(w) {
+                // "K" (the Kelvin sign) lower-cases to "k".
+                w if packs_whole(&w) => *self.packed.entry(pack(&w)).or_default() += 1,
+                // A key is allocated once per page, not per capitalised word.
+                w => match self.words.get_mut(w.as_ref()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.words.insert(w.into(), 1);
+                    }
+                },
+            },
+        }
+    }
+
+    /// The counts of the packed terms and of the longer words, each pair
+    /// standing for its first character too.
+    fn finish(mut self) -> (Vec<(u64, u32)>, Vec<(Box<str>, u32)>) {
+        let firsts: Vec<(u64, u32)> = self
+            .packed
             .iter()
             .filter_map(|(&k, &n)| Some((first_of_pair(k)?, n)))
             .collect();
         for (k, n) in firsts {
-            *packed.entry(k).or_default() += n;
+            *self.packed.entry(k).or_default() += n;
         }
-        Counted {
-            lang: self.lang.clone(),
-            page: Page {
-                url: self.url.clone(),
-                title: self.title.clone(),
-                chapter: self.chapter.clone(),
-                year: self.year.clone(),
-                key: self.key(),
-            },
-            packed: packed.into_iter().collect(),
-            words: words
-                .into_iter()
-                .map(|(t, n)| (Box::from(t.as_ref()), n))
-                .collect(),
-        }
+        (
+            self.packed.into_iter().collect(),
+            self.words.into_iter().collect(),
+        )
+    }
+
+    /// [`Tally::finish`] in order, to compare.
+    #[cfg(test)]
+    fn finish_sorted(self) -> (Vec<(u64, u32)>, Vec<(Box<str>, u32)>) {
+        let (mut packed, mut words) = self.finish();
+        packed.sort_unstable();
+        words.sort_unstable();
+        (packed, words)
     }
 }
 
@@ -574,7 +624,7 @@ impl Language {
 pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
     let mut index = Index::default();
     for doc in docs {
-        index.add(doc.counted());
+        index.add(doc.clone().counted());
     }
     let texts = docs.iter().map(Doc::text_file);
     index.files().into_iter().chain(texts).collect()
@@ -636,6 +686,8 @@ pub struct PageText {
     pub title: String,
     /// Its headings (`<h2>`, `<h3>`) with an `id`, in order.
     pub sections: Vec<Section>,
+    /// The terms of its text, counted as it was read.
+    terms: Tally,
 }
 
 /// A heading of a page: results found below it link to it by name.
@@ -666,11 +718,16 @@ pub fn page_text(html: &str) -> PageText {
             Some(Stripped::of(&main[s..e]).text)
         })
         .unwrap_or_default();
-    let Stripped { text, sections } = Stripped::of(main);
+    let Stripped {
+        text,
+        sections,
+        terms,
+    } = Stripped::counting(main);
     PageText {
         text,
         title,
         sections,
+        terms: terms.unwrap_or_default(),
     }
 }
 
@@ -683,13 +740,26 @@ pub fn page_text(html: &str) -> PageText {
 struct Stripped {
     text: String,
     sections: Vec<Section>,
+    /// The terms of `text`, when they are counted as it is read.
+    terms: Option<Tally>,
 }
 
 impl Stripped {
     fn of(html: &str) -> Self {
+        Self::read(html, None)
+    }
+
+    /// [`Stripped::of`], counting the terms of the text as it is read: one
+    /// pass over the page's words, not a second over its text.
+    fn counting(html: &str) -> Self {
+        Self::read(html, Some(Tally::sized_for(html)))
+    }
+
+    fn read(html: &str, terms: Option<Tally>) -> Self {
         let mut out = Self {
             text: String::with_capacity(html.len() / 2),
             sections: Vec::new(),
+            terms,
         };
         // The text's length in UTF-16 units up to `counted` bytes.
         let (mut counted, mut utf16) = (0, 0);
@@ -729,21 +799,51 @@ impl Stripped {
         };
         // ASCII text splits much faster; other text may hold U+3000 and
         // other Unicode spaces.
-        if decoded.is_ascii() {
-            decoded
+        let Self { text, terms, .. } = self;
+        match terms {
+            Some(terms) if decoded.is_ascii() => push_ascii_counting(text, &decoded, terms),
+            None if decoded.is_ascii() => decoded
                 .split_ascii_whitespace()
-                .for_each(|w| self.push_word(w));
-        } else {
-            decoded.split_whitespace().for_each(|w| self.push_word(w));
+                .for_each(|w| push_word(text, w)),
+            _ => decoded.split_whitespace().for_each(|w| {
+                push_word(text, w);
+                if let Some(terms) = terms {
+                    terms.count(w);
+                }
+            }),
         }
     }
+}
 
-    /// Appends a word, after a space unless it is the first.
-    fn push_word(&mut self, word: &str) {
-        if !self.text.is_empty() {
-            self.text.push(' ');
+/// Appends a word to `text`, after a space unless it is the first.
+fn push_word(text: &mut String, word: &str) {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(word);
+}
+
+/// Appends the words of ASCII `segment` to `text` (see
+/// [`Stripped::push_words`]) and counts its terms as they are read: the
+/// words of a page's text are read once, not once to strip it and once to
+/// count them.
+fn push_ascii_counting(text: &mut String, segment: &str, terms: &mut Tally) {
+    let bytes = segment.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
         }
-        self.text.push_str(word);
+        let start = i;
+        while let Some(&b) = bytes.get(i).filter(|b| !b.is_ascii_whitespace()) {
+            if b.is_ascii_alphanumeric() {
+                i = word(segment, i, &mut |t| terms.add(t));
+            } else {
+                i += 1;
+            }
+        }
+        push_word(text, &segment[start..i]);
     }
 }
 
@@ -838,6 +938,7 @@ impl Place {
             year: self.year.clone(),
             text: page.text,
             sections: page.sections,
+            terms: Some(page.terms),
         })
     }
 }

@@ -9,6 +9,7 @@ fn doc(lang: &str, url: &str, title: &str, text: &str) -> Doc {
         year: "2020".into(),
         text: text.into(),
         sections: Vec::new(),
+        terms: None,
     }
 }
 
@@ -301,6 +302,48 @@ fn pages_are_numbered_by_url_and_indexed_once() {
         .filter(|(p, _)| p.contains("/s"))
         .map(|(_, s)| s.as_str())
         .collect();
-    assert!(shards.contains(r#""blood":[[0,1],[1,1],[2,1]]"#), "{shards}");
+    assert!(
+        shards.contains(r#""blood":[[0,1],[1,1],[2,1]]"#),
+        "{shards}"
+    );
     assert!(!shards.contains("plasma"), "{shards}");
+}
+
+/// The terms counted as a page's text is read are those of the text read.
+#[test]
+fn terms_counted_while_reading_are_the_texts() {
+    let pages = [
+        "<main><h1>Blood &amp; <em>marrow</em></h1><p>Donors\n  gave  blood.</p></main>",
+        "<main><p>H<sub>2</sub>O caf&eacute; CAFÉ \u{212A} naïve-résumé ABCDEFGHIJ</p></main>",
+        "<main><p>无偿献血，造血干细胞<b>捐献</b>者 A型 2020年\u{3000}全年</p><nav>菜单</nav></main>",
+        "<main><h2 id=\"x\">ボランティア</h2><p>x&lt;y &#x263A; 1,000,000 people&nbsp;here</p></main>",
+    ];
+    for html in pages {
+        let page = page_text(html);
+        let mut from_text = Tally::default();
+        from_text.count(&page.text);
+        assert_eq!(
+            page.terms.clone().finish_sorted(),
+            from_text.finish_sorted(),
+            "{html}"
+        );
+    }
+}
+
+proptest::proptest! {
+    /// The same for any mix of words, spaces, tags and references.
+    #[test]
+    fn terms_counted_while_reading_are_the_texts_for_any_page(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "Blood", "K", "\u{212A}", "é", "É", "1", "献", "血", "，", "。", " ", "  ",
+            "\n", "\t", "\u{3000}", "\u{a0}", "<b>", "</b>", "<p>", "&amp;", "&eacute;", "-",
+            "<script>x</script>", "ボ", "ABCDEFGHI", ".",
+        ]), 0..40)
+    ) {
+        let html = format!("<main>{}</main>", parts.concat());
+        let page = page_text(&html);
+        let mut from_text = Tally::default();
+        from_text.count(&page.text);
+        proptest::prop_assert_eq!(page.terms.clone().finish_sorted(), from_text.finish_sorted());
+    }
 }
