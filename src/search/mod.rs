@@ -413,9 +413,15 @@ pub fn text_key(lang: &str, url: &str) -> String {
 pub struct Counted {
     lang: String,
     page: Page,
-    /// Counts of the terms [`pack`] packs.
+    counts: Counts,
+}
+
+/// How often each term comes in a page.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    /// Of the terms [`pack`] packs.
     packed: Vec<(u64, u32)>,
-    /// Counts of the longer words.
+    /// Of the longer words.
     words: Vec<(Box<str>, u32)>,
 }
 
@@ -430,7 +436,7 @@ impl Doc {
         tally.count(&self.title);
         tally.count(&self.chapter);
         let key = text_key(&self.lang, &self.url);
-        let (packed, words) = tally.finish();
+        let counts = tally.finish();
         Counted {
             lang: self.lang,
             page: Page {
@@ -440,8 +446,7 @@ impl Doc {
                 year: self.year,
                 key,
             },
-            packed,
-            words,
+            counts,
         }
     }
 }
@@ -492,7 +497,7 @@ impl Tally {
 
     /// The counts of the packed terms and of the longer words, each pair
     /// standing for its first character too.
-    fn finish(mut self) -> (Vec<(u64, u32)>, Vec<(Box<str>, u32)>) {
+    fn finish(mut self) -> Counts {
         let firsts: Vec<(u64, u32)> = self
             .packed
             .iter()
@@ -501,19 +506,19 @@ impl Tally {
         for (k, n) in firsts {
             *self.packed.entry(k).or_default() += n;
         }
-        (
-            self.packed.into_iter().collect(),
-            self.words.into_iter().collect(),
-        )
+        Counts {
+            packed: self.packed.into_iter().collect(),
+            words: self.words.into_iter().collect(),
+        }
     }
 
     /// [`Tally::finish`] in order, to compare.
     #[cfg(test)]
-    fn finish_sorted(self) -> (Vec<(u64, u32)>, Vec<(Box<str>, u32)>) {
-        let (mut packed, mut words) = self.finish();
-        packed.sort_unstable();
-        words.sort_unstable();
-        (packed, words)
+    fn finish_sorted(self) -> Counts {
+        let mut counts = self.finish();
+        counts.packed.sort_unstable();
+        counts.words.sort_unstable();
+        counts
     }
 }
 
@@ -538,7 +543,7 @@ impl Index {
     /// Adds a page whose terms are counted (see [`Doc::counted`]).
     pub fn add(&mut self, counted: Counted) {
         let lang = self.by_lang.entry(counted.lang).or_default();
-        lang.add(counted.page, counted.packed, counted.words);
+        lang.add(counted.page, counted.counts);
     }
 
     /// The index files of every language (not the pages' text files):
@@ -572,13 +577,13 @@ struct Language {
 }
 
 impl Language {
-    fn add(&mut self, page: Page, packed: Vec<(u64, u32)>, words: Vec<(Box<str>, u32)>) {
+    fn add(&mut self, page: Page, counts: Counts) {
         let id = self.pages.len();
         self.pages.push(page);
-        for (t, n) in packed {
+        for (t, n) in counts.packed {
             self.packed.entry(t).or_default().push((id, n));
         }
-        for (t, n) in words {
+        for (t, n) in counts.words {
             self.words.entry(t).or_default().push((id, n));
         }
     }
