@@ -360,9 +360,15 @@ impl<S: Sink> Sink for Scanning<S> {
                 .as_ref()
                 .map(crate::search::Collector::place);
             // A page is most often one part: read in place, not copied.
+            // (`from_utf8` first: it checks much faster than the lossy
+            // reading, which only the odd invalid page needs.)
             let html = || match parts {
-                [one] => String::from_utf8_lossy(one),
-                _ => Cow::Owned(String::from_utf8_lossy(&parts.concat()).into_owned()),
+                [one] => std::str::from_utf8(one)
+                    .map_or_else(|_| String::from_utf8_lossy(one), Cow::Borrowed),
+                _ => Cow::Owned(
+                    String::from_utf8(parts.concat())
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                ),
             };
             if let Some(doc) = place.and_then(|p| p.doc(path, html)) {
                 let (text_path, json) = doc.text_file();
