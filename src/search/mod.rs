@@ -428,6 +428,7 @@ struct Counts {
 impl Doc {
     /// The page with its terms (of its title, chapter and text) counted.
     pub fn counted(self) -> Counted {
+        let key = self.key();
         let mut tally = self.terms.unwrap_or_else(|| {
             let mut tally = Tally::sized_for(&self.text);
             tally.count(&self.text);
@@ -435,7 +436,6 @@ impl Doc {
         });
         tally.count(&self.title);
         tally.count(&self.chapter);
-        let key = text_key(&self.lang, &self.url);
         let counts = tally.finish();
         Counted {
             lang: self.lang,

@@ -13,6 +13,14 @@ fn doc(lang: &str, url: &str, title: &str, text: &str) -> Doc {
     }
 }
 
+/// The shard files of the index of `docs`, by path.
+fn shards_of(docs: &[Doc]) -> BTreeMap<String, String> {
+    index_files(docs)
+        .into_iter()
+        .filter(|(p, _)| p.contains("/s"))
+        .collect()
+}
+
 #[test]
 fn latin_words_are_lower_cased() {
     assert_eq!(
@@ -125,17 +133,11 @@ fn shards_are_cut_where_terms_say_so_an_edit_changes_few() {
             .collect();
         vec![doc("en", "/en/a/", "A", &text.join(" "))]
     };
-    let shards = |docs: &[Doc]| -> BTreeMap<String, String> {
-        index_files(docs)
-            .into_iter()
-            .filter(|(p, _)| p.contains("/s"))
-            .collect()
-    };
-    let before = shards(&docs(usize::MAX));
+    let before = shards_of(&docs(usize::MAX));
     assert!(before.len() > 4, "{} shards", before.len());
     assert!(before.values().all(|s| s.len() < 4 * 24 * 1024 + 1024));
     // One word fewer: only the shard that held it changes.
-    let after = shards(&docs(10_000));
+    let after = shards_of(&docs(10_000));
     let changed = before
         .iter()
         .filter(|(p, s)| after.get(*p) != Some(s))
@@ -192,11 +194,8 @@ fn the_index_holds_every_term_in_its_shard() {
 /// it are one term, not two keys of a shard.
 #[test]
 fn a_word_is_one_term_however_it_is_written() {
-    let files = index_files(&[doc("en", "/en/k/", "K", "k \u{212A} K")]);
-    let shards: Vec<&str> = files
-        .iter()
-        .filter(|(p, _)| p.contains("/s"))
-        .map(|(_, s)| s.as_str())
+    let shards: Vec<String> = shards_of(&[doc("en", "/en/k/", "K", "k \u{212A} K")])
+        .into_values()
         .collect();
     // Title, chapter and three in the text.
     assert_eq!(shards, [r#"{"k":[[0,5]]}"#]);
@@ -297,11 +296,7 @@ fn pages_are_numbered_by_url_and_indexed_once() {
         .map(|p| p[0].as_str().unwrap())
         .collect();
     assert_eq!(urls, ["/en/a/", "/en/b/", "/en/c/"]);
-    let shards: String = files
-        .iter()
-        .filter(|(p, _)| p.contains("/s"))
-        .map(|(_, s)| s.as_str())
-        .collect();
+    let shards: String = shards_of(&docs).into_values().collect();
     assert!(
         shards.contains(r#""blood":[[0,1],[1,1],[2,1]]"#),
         "{shards}"

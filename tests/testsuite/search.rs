@@ -17,16 +17,22 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The strings of a JSON array.
+fn strings(array: &Value) -> Vec<&str> {
+    let items = array
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {array}"));
+    items
+        .iter()
+        .map(|s| s.as_str().unwrap_or_else(|| panic!("not a string: {s}")))
+        .collect()
+}
+
 /// The URLs of the pages of `lang` that hold every term of `query`.
 fn search(output: &Path, lang: &str, query: &str) -> BTreeSet<String> {
     let dir = output.join("search").join(lang);
     let index = read_json(&dir.join("index.json"));
-    let starts: Vec<&str> = index["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
+    let starts = strings(&index["shards"]);
     let pages = index["pages"].as_array().unwrap();
     let mut hits: Option<BTreeSet<usize>> = None;
     for term in query_terms(query) {
@@ -195,12 +201,7 @@ fn a_series_has_one_index_per_language_over_every_year() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let output = dir.path().join("output");
     let zh = read_json(&output.join("search/zh/index.json"));
-    let years: Vec<&str> = zh["years"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|y| y.as_str().unwrap())
-        .collect();
+    let years = strings(&zh["years"]);
     assert_eq!(years, ["2019", "2020", "2021"]);
     let en = read_json(&output.join("search/en/index.json"));
     assert_eq!(en["years"], serde_json::json!(["2020", "2021"]));
