@@ -13,8 +13,9 @@
    removed before each run; the medians and their ratio (budget: the index
    adds at most 20 %). Sources and outputs on tmpfs (/dev/shm).
 2. Queries in headless Chromium on the built 2020 report
-   (bench/search_query.mjs): per query, the kilobytes of index a first
-   query downloads (budget 300 KB) and the time from Enter to the results
+   (bench/search_query.mjs): per query, the kilobytes a first query
+   downloads (index files and the result pages snippets are cut from;
+   budget 300 KB) and the time from Enter to the results
    shown, and of that the time after the last index file arrived (budget
    100 ms); medians of --query-runs fresh browser contexts.
 

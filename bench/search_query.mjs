@@ -5,10 +5,11 @@
 //
 // SITE_DIR is a built site served at "/". Each query runs RUNS times, each
 // in a fresh browser context (empty cache: a first query). Measured in the
-// page: the bytes of every search/ file fetched (resource timing), the time from Enter to the
+// page: the bytes the script fetched (resource timing: the index files and
+// the result pages snippets are cut from), the time from Enter to the
 // results shown, and of that the time after the last index file arrived
-// (the work done on the reader's machine: segmenting, intersecting,
-// ranking, snippets). Prints one JSON object.
+// (fetching the result pages, and the work done on the reader's machine:
+// segmenting, intersecting, ranking, snippets). Prints one JSON object.
 //
 // Needs /usr/bin/chromium and the browser suite's node modules
 // (npm ci --prefix tests/browser).
@@ -79,9 +80,10 @@ async function measure(browser, base, q) {
     input.form.requestSubmit();
   }));
   await page.waitForLoadState('networkidle');
-  // Every search/ file the page fetched, from its opening (resource timing).
+  // Everything the script fetched from the page's opening (resource
+  // timing): the index files and the result pages snippets are cut from.
   const bytes = await page.evaluate(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/search/'))
+    .filter((e) => e.initiatorType === 'fetch')
     .reduce((sum, e) => sum + e.encodedBodySize, 0));
   await context.close();
   return { ...timing, bytes };

@@ -10,26 +10,30 @@
 //! pairs 造血 血干 干细 细胞, all of which a page must hold.
 //!
 //! The files, below `search/<lang>/`:
-//! - `index.json`: the pages (`[url, title, chapter, year, key]`, by
-//!   number), the years and the first term of each shard;
+//! - `index.json`: the pages (`[url, title, chapter, year]`, by number),
+//!   the years and the first term of each shard;
 //! - `s<k>.json`: the terms from the `k`-th shard's first term to the
 //!   next's, in order, each with the pages that hold it as `[page, count]`
-//!   pairs (see [`shard`] and `cut_into_shards`);
-//! - `t<key>.json`: a page's text and its headings (`[offset, id, title]`),
-//!   fetched only for the results shown, to cut a snippet from and to
-//!   link to the section that holds the match.
+//!   pairs (see [`shard`] and `cut_into_shards`).
 //!
-//! A query downloads `index.json`, the shard of each term (a prefix may
-//! span the next few) and the texts of the first results.
+//! A query downloads `index.json` and the shard of each term (a prefix may
+//! span the next few). The script cuts the snippets of the first results
+//! from their pages, which it fetches (a copy of every page's text in the
+//! index would add a quarter to the site and a fifth to its build time; a
+//! page fetched is then opened at once when its result is followed).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-// Term counting hashes millions of short strings: FxHash, not SipHash (no
-// hash-flooding to fear from a report the user writes).
-use rustc_hash::FxHashMap;
+// Term counting hashes millions of short terms: foldhash, not SipHash (no
+// hash-flooding to fear from a report the user writes). Not FxHash either:
+// its multiply cannot carry a packed term's bytes (held at the top of the
+// number) down, so for a short term most bits that pick a map's slot, and
+// the seven it compares first, are zero: lookups crawl (measured: 40 %
+// more time to count a site's terms).
+type TermMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
-/// A page to index.
+/// A page to index: what a result shows of it, and its terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
     /// Language code (`en`).
@@ -42,13 +46,9 @@ pub struct Doc {
     pub chapter: String,
     /// The report's year ("" when unknown).
     pub year: String,
-    /// The page's main text, titles and metric labels included.
-    pub text: String,
-    /// The headings of the text, for results to link to.
-    pub sections: Vec<Section>,
-    /// The terms of `text`, when they were counted as it was read from
-    /// the page (see [`page_text`]); counted from `text` otherwise.
-    terms: Option<Tally>,
+    /// The terms of its main text (titles and metric labels included),
+    /// counted as it was read from the page (see [`page_text`]).
+    terms: Tally,
 }
 
 /// True for the characters cut into single characters and bigrams:
@@ -368,45 +368,6 @@ impl serde::Serialize for Shard<'_> {
     }
 }
 
-impl Doc {
-    /// The name of its text file: a hash of its language and URL, so the
-    /// file is written as the page is rendered, keeps its name when other
-    /// pages come and go, and changes only when the page's text does.
-    pub fn key(&self) -> String {
-        text_key(&self.lang, &self.url)
-    }
-
-    /// Its text file: (path below the output folder, contents): the text a
-    /// snippet is cut from and its headings (`[offset, id, title]`).
-    pub fn text_file(&self) -> (String, String) {
-        #[derive(serde::Serialize)]
-        struct TextFile<'a> {
-            text: &'a str,
-            sections: Vec<(usize, &'a str, &'a str)>,
-        }
-        let file = TextFile {
-            text: &self.text,
-            sections: self
-                .sections
-                .iter()
-                .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
-                .collect(),
-        };
-        let json = serde_json::to_string(&file).unwrap_or_default();
-        (
-            format!("search/{}/t{}.json", self.lang, self.key()),
-            no_markup(json),
-        )
-    }
-}
-
-/// The name of the text file of the page at `url` (from the site root,
-/// `en/relief/`) in `lang`: 16 hex digits of its BLAKE3 hash.
-pub fn text_key(lang: &str, url: &str) -> String {
-    let hash = blake3::hash(format!("{lang}\n{url}").as_bytes());
-    hash.to_hex()[..16].to_string()
-}
-
 /// A page with its terms counted, ready for [`Index::add`]: the counting
 /// is done before, on the thread that rendered the page, not under a lock.
 #[derive(Debug)]
@@ -428,12 +389,7 @@ struct Counts {
 impl Doc {
     /// The page with its terms (of its title, chapter and text) counted.
     pub fn counted(self) -> Counted {
-        let key = self.key();
-        let mut tally = self.terms.unwrap_or_else(|| {
-            let mut tally = Tally::sized_for(&self.text);
-            tally.count(&self.text);
-            tally
-        });
+        let mut tally = self.terms;
         tally.count(&self.title);
         tally.count(&self.chapter);
         let counts = tally.finish();
@@ -444,7 +400,6 @@ impl Doc {
                 title: self.title,
                 chapter: self.chapter,
                 year: self.year,
-                key,
             },
             counts,
         }
@@ -457,18 +412,19 @@ impl Doc {
 struct Tally {
     /// Most terms are CJK characters or pairs and short ASCII words:
     /// numbers (see [`pack`]).
-    packed: FxHashMap<u64, u32>,
+    packed: TermMap<u64, u32>,
     /// The longer words, lower-cased.
-    words: FxHashMap<Box<str>, u32>,
+    words: TermMap<Box<str>, u32>,
 }
 
 impl Tally {
-    /// An empty tally sized for the terms of a text of `text`'s length:
-    /// growing it page after page would cost more than the memory.
+    /// An empty tally sized for the distinct terms of a page of `text`'s
+    /// length (HTML, about one in 32 bytes): growing it page after page
+    /// would cost time; a larger one too, its slots no longer in cache.
     fn sized_for(text: &str) -> Self {
         Self {
-            packed: FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default()),
-            words: FxHashMap::default(),
+            packed: TermMap::with_capacity_and_hasher(text.len() / 32, Default::default()),
+            words: TermMap::default(),
         }
     }
 
@@ -529,7 +485,6 @@ struct Page {
     title: String,
     chapter: String,
     year: String,
-    key: String,
 }
 
 /// The pages indexed so far, by language; [`Index::files`] writes the
@@ -546,7 +501,7 @@ impl Index {
         lang.add(counted.page, counted.counts);
     }
 
-    /// The index files of every language (not the pages' text files):
+    /// The index files of every language:
     /// (path below the output folder, contents). Pages are numbered in URL
     /// order, so the same site always gives the same files.
     pub fn files(self) -> Vec<(String, String)> {
@@ -572,8 +527,8 @@ impl Index {
 #[derive(Debug, Default)]
 struct Language {
     pages: Vec<Page>,
-    packed: FxHashMap<u64, Postings>,
-    words: FxHashMap<Box<str>, Postings>,
+    packed: TermMap<u64, Postings>,
+    words: TermMap<Box<str>, Postings>,
 }
 
 impl Language {
@@ -625,14 +580,13 @@ impl Language {
     }
 }
 
-/// Builds every file of the index of `docs`: index, shards and texts.
+/// Builds every file of the index of `docs`.
 pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
     let mut index = Index::default();
     for doc in docs {
         index.add(doc.clone().counted());
     }
-    let texts = docs.iter().map(Doc::text_file);
-    index.files().into_iter().chain(texts).collect()
+    index.files()
 }
 
 /// `json` with `<` written as \u003c: it only ever stands in strings, and
@@ -658,7 +612,7 @@ fn language_files(
     let dir = format!("search/{lang}/");
     let pages: Vec<serde_json::Value> = entries
         .iter()
-        .map(|e| serde_json::json!([e.url, e.title, e.chapter, e.year, e.key]))
+        .map(|e| serde_json::json!([e.url, e.title, e.chapter, e.year]))
         .collect();
     let years: std::collections::BTreeSet<&str> = entries
         .iter()
@@ -666,7 +620,7 @@ fn language_files(
         .filter(|y| !y.is_empty())
         .collect();
     let index = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "lang": lang,
         "shards": starts,
         "years": years,
@@ -680,176 +634,80 @@ fn language_files(
     rayon::iter::once(index).chain(shards).collect()
 }
 
-/// The text of a rendered page that search indexes.
+/// What search needs of a rendered page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageText {
-    /// What its `<main>` holds (the whole body when it has none), without
-    /// tags, scripts, styles or navigation, entities decoded, whitespace
-    /// collapsed.
-    pub text: String,
-    /// Its first `<h1>`.
+    /// Its first `<h1>`, as text.
     pub title: String,
-    /// Its headings (`<h2>`, `<h3>`) with an `id`, in order.
-    pub sections: Vec<Section>,
-    /// The terms of its text, counted as it was read.
+    /// The terms of its main text (see [`main_of`], [`each_segment`]).
     terms: Tally,
 }
 
-/// A heading of a page: results found below it link to it by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    /// Where it starts in [`PageText::text`], in UTF-16 code units (the
-    /// script's string offsets).
-    pub offset: usize,
-    /// Its `id`, the URL fragment.
-    pub id: String,
-    /// Its text.
-    pub title: String,
-}
-
-/// The text of a rendered page, see [`PageText`].
+/// What search reads of a rendered page, see [`PageText`].
 pub fn page_text(html: &str) -> PageText {
-    let main = html
-        .find("<main")
-        .and_then(|start| {
-            let end = html[start..].rfind("</main>")? + start;
-            Some(&html[start..end])
-        })
-        .unwrap_or(html);
+    let main = main_of(html);
     let title = main
         .find("<h1")
         .and_then(|s| {
             let e = main[s..].find("</h1>")? + s;
-            Some(Stripped::of(&main[s..e]).text)
+            Some(strip(&main[s..e]))
         })
         .unwrap_or_default();
-    let Stripped {
-        text,
-        sections,
-        terms,
-    } = Stripped::counting(main);
-    PageText {
-        text,
-        title,
-        sections,
-        terms: terms.unwrap_or_default(),
-    }
+    let mut terms = Tally::sized_for(main);
+    each_segment(main, |segment| terms.count(segment));
+    PageText { title, terms }
 }
 
-/// HTML made text in one pass: tags out (and what `<script>`, `<style>`,
-/// `<template>`, `<svg>` and `<nav>` hold: navigation names other pages,
-/// and a page is found by its own words), entities decoded, words joined
-/// by single spaces (a tag separates words); the `<h2>`/`<h3>` headings
-/// with an `id` noted where their text starts.
-#[derive(Default)]
-struct Stripped {
-    text: String,
-    sections: Vec<Section>,
-    /// The terms of `text`, when they are counted as it is read.
-    terms: Option<Tally>,
+/// What the `<main>` of a page holds (the whole page when it has none).
+fn main_of(html: &str) -> &str {
+    html.find("<main")
+        .and_then(|start| {
+            let end = html[start..].rfind("</main>")? + start;
+            Some(&html[start..end])
+        })
+        .unwrap_or(html)
 }
 
-impl Stripped {
-    fn of(html: &str) -> Self {
-        Self::read(html, None)
-    }
-
-    /// [`Stripped::of`], counting the terms of the text as it is read: one
-    /// pass over the page's words, not a second over its text.
-    fn counting(html: &str) -> Self {
-        Self::read(html, Some(Tally::sized_for(html)))
-    }
-
-    fn read(html: &str, terms: Option<Tally>) -> Self {
-        let mut out = Self {
-            text: String::with_capacity(html.len() / 2),
-            sections: Vec::new(),
-            terms,
-        };
-        // The text's length in UTF-16 units up to `counted` bytes.
-        let (mut counted, mut utf16) = (0, 0);
-        let mut rest = html;
-        while let Some(lt) = rest.find('<') {
-            out.push_words(&rest[..lt]);
-            let after = &rest[lt..];
-            let tag_end = crate::html::markup_end(after.as_bytes(), 0);
-            // Most tags are neither skipped nor headings: their first
-            // letter says so.
-            let first = after.as_bytes().get(1).map(u8::to_ascii_lowercase);
-            let skip_to = matches!(first, Some(b's' | b't' | b'n'))
-                .then(|| skipped_element(after))
-                .flatten();
-            if let Some((id, title)) = (first == Some(b'h'))
-                .then(|| heading(after, &after[..tag_end]))
-                .flatten()
-            {
-                utf16 += out.text[counted..].encode_utf16().count();
-                counted = out.text.len();
-                // The heading's text starts after the space before it.
-                let offset = utf16 + usize::from(!out.text.is_empty());
-                out.sections.push(Section { offset, id, title });
+/// HTML made text: the words of [`each_segment`] joined by single spaces
+/// (a tag separates words).
+fn strip(html: &str) -> String {
+    let mut text = String::new();
+    each_segment(html, |segment| {
+        for word in segment.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
             }
-            rest = &after[skip_to.unwrap_or(tag_end)..];
+            text.push_str(word);
         }
-        out.push_words(rest);
-        out
-    }
-
-    /// Appends the words of text found between tags, a space before each.
-    fn push_words(&mut self, raw: &str) {
-        let decoded = if raw.contains('&') {
-            crate::html::decode_entities(raw)
-        } else {
-            Cow::Borrowed(raw)
-        };
-        // ASCII text splits much faster; other text may hold U+3000 and
-        // other Unicode spaces.
-        let Self { text, terms, .. } = self;
-        match terms {
-            Some(terms) if decoded.is_ascii() => push_ascii_counting(text, &decoded, terms),
-            None if decoded.is_ascii() => decoded
-                .split_ascii_whitespace()
-                .for_each(|w| push_word(text, w)),
-            _ => decoded.split_whitespace().for_each(|w| {
-                push_word(text, w);
-                if let Some(terms) = terms {
-                    terms.count(w);
-                }
-            }),
-        }
-    }
+    });
+    text
 }
 
-/// Appends a word to `text`, after a space unless it is the first.
-fn push_word(text: &mut String, word: &str) {
-    if !text.is_empty() {
-        text.push(' ');
-    }
-    text.push_str(word);
-}
-
-/// Appends the words of ASCII `segment` to `text` (see
-/// [`Stripped::push_words`]) and counts its terms as they are read: the
-/// words of a page's text are read once, not once to strip it and once to
-/// count them.
-fn push_ascii_counting(text: &mut String, segment: &str, terms: &mut Tally) {
-    let bytes = segment.as_bytes();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_whitespace() {
-            i += 1;
-            continue;
+/// Calls `found` with each run of text between the tags of `html`,
+/// entities decoded, leaving out what `<script>`, `<style>`, `<template>`,
+/// `<svg>` and `<nav>` hold (navigation names other pages, and a page is
+/// found by its own words). Terms never run across a tag: each run is
+/// counted on its own.
+fn each_segment(html: &str, mut found: impl FnMut(&str)) {
+    let mut segment = |raw: &str| {
+        if raw.contains('&') {
+            found(&crate::html::decode_entities(raw));
+        } else if !raw.is_empty() {
+            found(raw);
         }
-        let start = i;
-        while let Some(&b) = bytes.get(i).filter(|b| !b.is_ascii_whitespace()) {
-            if b.is_ascii_alphanumeric() {
-                i = word(segment, i, &mut |t| terms.add(t));
-            } else {
-                i += 1;
-            }
-        }
-        push_word(text, &segment[start..i]);
+    };
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        segment(&rest[..lt]);
+        let after = &rest[lt..];
+        // Most tags are not skipped: their first letter says so.
+        let first = after.as_bytes().get(1).map(u8::to_ascii_lowercase);
+        let skip_to = matches!(first, Some(b's' | b't' | b'n'))
+            .then(|| skipped_element(after))
+            .flatten();
+        rest = &after[skip_to.unwrap_or_else(|| crate::html::markup_end(after.as_bytes(), 0))..];
     }
+    segment(rest);
 }
 
 /// How many bytes the element opening `html` takes, when it is one whose
@@ -869,24 +727,9 @@ fn skipped_element(html: &str) -> Option<usize> {
     Some(html.find(&close).map_or(html.len(), |e| e + close.len()))
 }
 
-/// The (id, text) of the `<h2>`/`<h3>` opening `html` with `tag`, when it
-/// has an id.
-fn heading(html: &str, tag: &str) -> Option<(String, String)> {
-    let level = ["<h2", "<h3"].iter().find(|open| {
-        tag.get(..3)
-            .is_some_and(|start| start.eq_ignore_ascii_case(open))
-            && matches!(tag.as_bytes().get(3), Some(b' ' | b'>' | b'\t' | b'\n'))
-    })?;
-    let id = crate::html::attribute_value(tag, "id")?.into_owned();
-    let close = format!("</h{}>", &level[2..]);
-    let end = html.find(&close)?;
-    let title = Stripped::of(&html[tag.len()..end]).text;
-    Some((id, title))
-}
-
 /// Gathers the pages of a site as they are rendered, a report (or a
-/// year of a series) at a time: their text files are written at once, and
-/// only their terms kept for the index files made at the end.
+/// year of a series) at a time: only their terms are kept, for the index
+/// files made at the end.
 #[derive(Debug, Default)]
 pub struct Collector {
     /// Where the pages put from now on belong.
@@ -941,9 +784,7 @@ impl Place {
             title: page.title,
             chapter,
             year: self.year.clone(),
-            text: page.text,
-            sections: page.sections,
-            terms: Some(page.terms),
+            terms: page.terms,
         })
     }
 }
@@ -969,8 +810,7 @@ impl Collector {
         self.index.add(counted);
     }
 
-    /// The index files of every page gathered (their text files were
-    /// written as they came).
+    /// The index files of every page gathered.
     pub fn files(self) -> Vec<(String, String)> {
         self.index.files()
     }

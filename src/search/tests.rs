@@ -7,10 +7,15 @@ fn doc(lang: &str, url: &str, title: &str, text: &str) -> Doc {
         title: title.into(),
         chapter: title.into(),
         year: "2020".into(),
-        text: text.into(),
-        sections: Vec::new(),
-        terms: None,
+        terms: counted(text),
     }
+}
+
+/// The terms of `text`, counted.
+fn counted(text: &str) -> Tally {
+    let mut tally = Tally::default();
+    tally.count(text);
+    tally
 }
 
 /// The shard files of the index of `docs`, by path.
@@ -181,13 +186,6 @@ fn the_index_holds_every_term_in_its_shard() {
     assert_eq!(find("zh", "献"), serde_json::json!([[0, 1], [1, 3]]));
     assert_eq!(find("en", "blood"), serde_json::json!([[0, 4]]));
     assert!(find("zh", "blood").is_null());
-    // Each page's text file is named by the key the index gives it.
-    let key = index["pages"][0][4].as_str().unwrap();
-    assert_eq!(key, docs[1].key());
-    let text: serde_json::Value =
-        serde_json::from_str(&files[&format!("search/zh/t{key}.json")]).unwrap();
-    assert_eq!(text["text"], "造血干细胞捐献");
-    assert_ne!(docs[0].key(), docs[1].key());
 }
 
 /// A short ASCII word and a word written otherwise that lower-cases to
@@ -205,46 +203,15 @@ fn a_word_is_one_term_however_it_is_written() {
 fn page_text_is_the_main_text_without_markup() {
     let html = "<html><head><title>X</title></head><body><header>Menu</header>\
         <main id=\"main\"><h1 class=\"t\">Blood &amp; <em>marrow</em></h1>\
-        <script>var x = 1;</script><p>Donors\n   gave</p><figure><figcaption>Donations</figcaption></figure></main>\
+        <script>var x = 1;</script><nav><h2 id=\"toc\">In this chapter</h2></nav>\
+        <p>Donors\n   gave</p><figure><figcaption>Donations</figcaption></figure>\
+        <svg><text>12</text></svg><p>𠀀前言 &#x263A;x</p></main>\
         <footer>Foot</footer></body></html>";
     let page = page_text(html);
     assert_eq!(page.title, "Blood & marrow");
-    assert_eq!(page.text, "Blood & marrow Donors gave Donations");
-}
-
-#[test]
-fn headings_with_an_id_are_sections_at_their_offsets_in_utf16() {
-    let html = "<main><h1>章</h1><nav><h2 id=\"toc\">In this chapter</h2><a>Other</a></nav>\
-        <p>𠀀前言 &#x263A;x</p><h2 id=\"blood\">Blood &amp; <a href=\"#blood\">marrow</a></h2>\
-        <p>Donors</p><h3 id=\"a&amp;b\">献血</h3><p>gave</p><h2>No id</h2><h2 id=\"end\">End</h2></main>";
-    let page = page_text(html);
-    assert_eq!(
-        page.text,
-        "章 𠀀前言 ☺x Blood & marrow Donors 献血 gave No id End"
-    );
-    let found: Vec<(usize, &str, &str)> = page
-        .sections
-        .iter()
-        .map(|s| (s.offset, s.id.as_str(), s.title.as_str()))
-        .collect();
-    // 𠀀 is two UTF-16 units: "章 𠀀前言 ☺x " is 10 units long.
-    assert_eq!(
-        found,
-        [
-            (10, "blood", "Blood & marrow"),
-            (32, "a&b", "献血"),
-            (46, "end", "End")
-        ]
-    );
-    let units: Vec<u16> = page.text.encode_utf16().collect();
-    for s in &page.sections {
-        let at = String::from_utf16(&units[s.offset..]).unwrap();
-        assert!(
-            at.starts_with(&s.title),
-            "{at:?} does not start with {:?}",
-            s.title
-        );
-    }
+    let text = strip(main_of(html));
+    assert_eq!(text, "Blood & marrow Donors gave Donations 𠀀前言 ☺x");
+    assert_eq!(page.terms.finish_sorted(), counted(&text).finish_sorted());
 }
 
 #[test]
@@ -252,9 +219,7 @@ fn markup_is_skipped_as_the_link_scanner_reads_it() {
     // A `>` inside a quoted value does not end the tag; comments are markup.
     let html = "<main><p>Before <img alt=\"a > b\" src=x> after<!-- a > note --> end</p>\
         <h2 title='x > y' id=\"s&amp;t\">Heading</h2></main>";
-    let page = page_text(html);
-    assert_eq!(page.text, "Before after end Heading");
-    assert_eq!(page.sections[0].id, "s&t");
+    assert_eq!(strip(main_of(html)), "Before after end Heading");
 }
 
 #[test]
@@ -304,7 +269,8 @@ fn pages_are_numbered_by_url_and_indexed_once() {
     assert!(!shards.contains("plasma"), "{shards}");
 }
 
-/// The terms counted as a page's text is read are those of the text read.
+/// The terms counted as a page's text is read, a run between tags at a
+/// time, are those of its text.
 #[test]
 fn terms_counted_while_reading_are_the_texts() {
     let pages = [
@@ -314,11 +280,9 @@ fn terms_counted_while_reading_are_the_texts() {
         "<main><h2 id=\"x\">ボランティア</h2><p>x&lt;y &#x263A; 1,000,000 people&nbsp;here</p></main>",
     ];
     for html in pages {
-        let page = page_text(html);
-        let mut from_text = Tally::default();
-        from_text.count(&page.text);
+        let from_text = counted(&strip(main_of(html)));
         assert_eq!(
-            page.terms.clone().finish_sorted(),
+            page_text(html).terms.finish_sorted(),
             from_text.finish_sorted(),
             "{html}"
         );
@@ -336,9 +300,7 @@ proptest::proptest! {
         ]), 0..40)
     ) {
         let html = format!("<main>{}</main>", parts.concat());
-        let page = page_text(&html);
-        let mut from_text = Tally::default();
-        from_text.count(&page.text);
-        proptest::prop_assert_eq!(page.terms.clone().finish_sorted(), from_text.finish_sorted());
+        let from_text = counted(&strip(main_of(&html)));
+        proptest::prop_assert_eq!(page_text(&html).terms.finish_sorted(), from_text.finish_sorted());
     }
 }

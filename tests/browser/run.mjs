@@ -13,8 +13,8 @@
 //     and four characters, English words and a phrase, French and German)
 //     list every page that holds the words and only such pages, each result
 //     a link to the heading the match is under with its text marked; the
-//     language and year filters; axe with results open; the index files a
-//     query downloads stay under 300 KB; `search: false` sites have none;
+//     language and year filters; axe with results open; what a query
+//     downloads (index files, result pages) stays under 300 KB; `search: false` sites have none;
 //   - `build --pdf` (with SOURCE_DATE_EPOCH set): one PDF per language, read
 //     with poppler-utils (pdf.mjs): page count in range, every page after the
 //     cover numbered, contents numbers = the pages the chapters start on,
@@ -527,7 +527,8 @@ async function checkDarkMode(browser, site, base, axeSource) {
 
 // ---- reader search -------------------------------------------------------
 
-/** Budget: the index files one query downloads (SPEC "Reader search"). */
+/** Budget: what one query downloads (SPEC "Reader search"): the index
+ * files and the result pages the script fetches for their snippets. */
 const SEARCH_BYTES = 300 * 1024;
 
 /** The words a page's search would find: its main text without navigation,
@@ -570,7 +571,7 @@ async function checkSearch(ctx, site) {
     const where = `${site.name}: search "${s.query}" from /${s.from}${s.year ? ` in ${s.year}` : ''}`;
     const bytes = { index: 0 };
     const onResponse = async (response) => {
-      if (!response.url().includes('/search/')) return;
+      if (response.request().resourceType() !== 'fetch') return;
       try { bytes.index += (await response.body()).length; } catch { /* aborted */ }
     };
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -633,8 +634,8 @@ async function checkSearch(ctx, site) {
         if (langOf(site, key + 'index.html') === lang) check(may.has(key), `${where}: ${key} listed but does not hold every word of "${s.query}"`);
       }
     }
-    check(bytes.index > 0 && bytes.index <= SEARCH_BYTES, `${where}: the query downloaded ${bytes.index} bytes of index (budget ${SEARCH_BYTES})`);
-    console.log(`   search "${s.query}"${s.year ? ` (${s.year})` : ''}${s.lang === '' ? ' (all languages)' : ''}: ${results.length} results, ${(bytes.index / 1024).toFixed(1)} KB of index`);
+    check(bytes.index > 0 && bytes.index <= SEARCH_BYTES, `${where}: the query fetched ${bytes.index} bytes (budget ${SEARCH_BYTES})`);
+    console.log(`   search "${s.query}"${s.year ? ` (${s.year})` : ''}${s.lang === '' ? ' (all languages)' : ''}: ${results.length} results, ${(bytes.index / 1024).toFixed(1)} KB fetched`);
     // Open results: still accessible; Escape empties the field and closes them.
     await checkAxe(page, axeSource, `${where} (results open)`);
     await page.focus('#site-search-q');

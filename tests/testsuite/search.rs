@@ -83,14 +83,15 @@ fn chinese_and_english_queries_find_the_chapters_that_hold_them() {
         .position(|p| p[0] == "en/relief/")
         .expect("the relief chapter is indexed");
     assert_eq!(pages[relief][3], "2021", "the year of each page");
-    let key = pages[relief][4].as_str().unwrap();
-    let text = read_json(&out.join(format!("search/en/t{key}.json")));
-    assert!(
-        text["text"]
-            .as_str()
-            .unwrap()
-            .contains("Audited by a third party")
-    );
+    // The index holds terms, not copies of the pages' text (the script
+    // cuts snippets from the pages themselves).
+    assert_eq!(pages[relief].as_array().map(Vec::len), Some(4));
+    assert!(std::fs::read_dir(out.join("search/en")).unwrap().all(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(['i', 's'])
+    }));
     // The whole-report page repeats every chapter and is not a result.
     assert!(
         pages

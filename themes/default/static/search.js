@@ -1,7 +1,8 @@
 // Reader search (nianbao). Replaces the header's link to the contents with
 // a search field; loads search/<lang>/index.json, then only the shards a
 // query's terms fall in (shards hold terms in order; index.json lists the
-// first term of each), then the texts of the results shown (for snippets).
+// first term of each), then the pages of the results shown, to cut their
+// snippets from (the browser keeps them: a result followed opens at once).
 // Terms are cut as src/search/mod.rs cuts them: lower-cased words; CJK
 // runs as pairs of characters (a lone character as itself).
 (function () {
@@ -76,6 +77,41 @@
     return !isCjk(term) && Array.from(term).length >= 3;
   }
 
+  // What the index read of a page: the text of its <main> (or body)
+  // without navigation, scripts, styles or charts, words joined by single
+  // spaces, and its headings with an id as [offset, id, title].
+  var SKIPPED = { script: 1, style: 1, template: 1, svg: 1, nav: 1 };
+  function readPage(doc) {
+    var text = "", sections = [];
+    function words(s) {
+      s.split(/\s+/).forEach(function (w) { if (w) text += (text ? " " : "") + w; });
+    }
+    (function walk(node) {
+      for (var n = node.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3) { words(n.data); continue; }
+        if (n.nodeType !== 1 || SKIPPED[n.localName]) continue;
+        if ((n.localName === "h2" || n.localName === "h3") && n.id) {
+          sections.push([text.length + (text ? 1 : 0), n.id, n.textContent.trim().replace(/\s+/g, " ")]);
+        }
+        walk(n);
+      }
+    })(doc.querySelector("main") || doc.body);
+    return { text: text, sections: sections };
+  }
+
+  var pages = {};
+  function loadPage(url) {
+    if (!pages[url]) {
+      pages[url] = fetch(new URL(url, root)).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      }).then(function (html) {
+        return readPage(new DOMParser().parseFromString(html, "text/html"));
+      });
+    }
+    return pages[url];
+  }
+
   var cache = {};
   function load(path) {
     if (!cache[path]) {
@@ -114,7 +150,7 @@
         });
         return Object.keys(scores || {}).map(function (id) {
           var page = index.pages[id];
-          return { lang: lang, url: page[0], title: page[1], chapter: page[2], year: page[3], key: page[4], score: scores[id] };
+          return { lang: lang, url: page[0], title: page[1], chapter: page[2], year: page[3], score: scores[id] };
         });
       });
     });
@@ -199,7 +235,7 @@
         hits = hits.slice(0, MAX);
         return Promise.all(hits.map(function (h, i) {
           if (i >= SNIPPETS) return h;
-          return load(h.lang + "/t" + h.key + ".json").then(function (t) {
+          return loadPage(h.url).then(function (t) {
             h.text = t.text; h.sections = t.sections; return h;
           }, function () { return h; });
         }));
