@@ -304,3 +304,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(page_text(&html).terms.finish_sorted(), from_text.finish_sorted());
     }
 }
+
+/// A word packed where it stands, eight bytes read at once, and a
+/// character packed from its UTF-8 bytes are packed as they are alone.
+#[test]
+fn terms_pack_in_place_as_they_do_alone() {
+    let text = "a bc defgh abcdefgh q1234567";
+    let mut start = 0;
+    for word in text.split(' ') {
+        let end = start + word.len();
+        assert_eq!(
+            pack_ascii(text.as_bytes(), start, end),
+            pack(word),
+            "{word}"
+        );
+        // At the very end of a text too.
+        let cut = &text.as_bytes()[..end];
+        assert_eq!(pack_ascii(cut, start, end), pack(word), "{word} at the end");
+        start = end + 1;
+    }
+    for c in ['a', 'é', '献', '。', '𠀀', '\u{FFFF}'] {
+        assert_eq!(pack_char(c), pack(&c.to_string()), "{c}");
+    }
+}
