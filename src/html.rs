@@ -69,22 +69,6 @@ pub fn markup_end(html: &[u8], lt: usize) -> usize {
     }
 }
 
-/// The value of attribute `name` of the start tag opening `tag`, character
-/// references decoded.
-pub fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<Cow<'a, str>> {
-    let bytes = tag.as_bytes();
-    if bytes.first() != Some(&b'<') {
-        return None;
-    }
-    let mut value = None;
-    start_tag(bytes, 1, |_, attr| {
-        if value.is_none() && attr.name.eq_ignore_ascii_case(name.as_bytes()) {
-            value = Some(value_text(attr.value));
-        }
-    });
-    value
-}
-
 /// Walks the attributes of the start tag whose name begins at `start`,
 /// calling `each` with the tag's name and each attribute; returns the name
 /// and where its `>` is (the end of `html` when it has none).

@@ -329,7 +329,7 @@ impl<S> Scanning<S> {
     /// Puts the reader-search index of every page indexed so far.
     fn put_search(&self) -> Result<(), Error>
     where
-        S: Sink + Sync,
+        S: Sink,
     {
         use rayon::prelude::*;
         let files = lock(&self.search).take().map(|c| c.files());

@@ -215,12 +215,7 @@ fn lower_case(word: &str) -> Cow<'_, str> {
 
 /// A term of at most 8 UTF-8 bytes, none of them zero, as a number
 /// (longer terms are cut). Big-endian, so numbers sort as their terms do.
-fn pack(term: &str) -> u64 {
-    pack_bytes(term.as_bytes())
-}
-
-/// [`pack`] of bytes.
-fn pack_bytes(term: &[u8]) -> u64 {
+fn pack(term: &[u8]) -> u64 {
     term.iter()
         .take(8)
         .enumerate()
@@ -238,7 +233,7 @@ fn pack_ascii(bytes: &[u8], start: usize, end: usize) -> u64 {
             u64::from_be_bytes(word)
                 & !(u64::MAX.checked_shr(8 * (end - start) as u32).unwrap_or(0))
         }
-        None => pack_bytes(&bytes[start..end]),
+        None => pack(&bytes[start..end]),
     }
 }
 
@@ -468,7 +463,7 @@ impl Tally {
             Term::Packed(p) => *self.packed.entry(p).or_default() += 1,
             Term::Word(w) => match lower_case(w) {
                 // "K" (the Kelvin sign) lower-cases to "k".
-                w if packs_whole(&w) => *self.packed.entry(pack(&w)).or_default() += 1,
+                w if packs_whole(&w) => *self.packed.entry(pack(w.as_bytes())).or_default() += 1,
                 // A key is allocated once per page, not per capitalised word.
                 w => match self.words.get_mut(w.as_ref()) {
                     Some(n) => *n += 1,

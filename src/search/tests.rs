@@ -226,8 +226,8 @@ fn markup_is_skipped_as_the_link_scanner_reads_it() {
 fn packed_ascii_is_lower_cased_byte_by_byte() {
     for word in ["ABCXYZ", "azAZ09", "@[`{", "Q3", "a", "ZZZZZZZZ"] {
         assert_eq!(
-            ascii_lower(pack(word)),
-            pack(&word.to_ascii_lowercase()),
+            ascii_lower(pack(word.as_bytes())),
+            pack(word.to_ascii_lowercase().as_bytes()),
             "{word}"
         );
     }
@@ -235,8 +235,8 @@ fn packed_ascii_is_lower_cased_byte_by_byte() {
     for b in 1..=0x7Fu8 {
         let word = String::from_utf8(vec![b, b'A', b, b'z']).unwrap_or_default();
         assert_eq!(
-            ascii_lower(pack(&word)),
-            pack(&word.to_ascii_lowercase()),
+            ascii_lower(pack(word.as_bytes())),
+            pack(word.to_ascii_lowercase().as_bytes()),
             "{b:#x}"
         );
     }
@@ -315,15 +315,19 @@ fn terms_pack_in_place_as_they_do_alone() {
         let end = start + word.len();
         assert_eq!(
             pack_ascii(text.as_bytes(), start, end),
-            pack(word),
+            pack(word.as_bytes()),
             "{word}"
         );
         // At the very end of a text too.
         let cut = &text.as_bytes()[..end];
-        assert_eq!(pack_ascii(cut, start, end), pack(word), "{word} at the end");
+        assert_eq!(
+            pack_ascii(cut, start, end),
+            pack(word.as_bytes()),
+            "{word} at the end"
+        );
         start = end + 1;
     }
     for c in ['a', 'é', '献', '。', '𠀀', '\u{FFFF}'] {
-        assert_eq!(pack_char(c), pack(&c.to_string()), "{c}");
+        assert_eq!(pack_char(c), pack(c.to_string().as_bytes()), "{c}");
     }
 }

@@ -99,28 +99,27 @@
     return { text: text, sections: sections };
   }
 
-  var pages = {};
-  function loadPage(url) {
-    if (!pages[url]) {
-      pages[url] = fetch(new URL(url, root)).then(function (r) {
+  // Each file fetched once, read by `read` (a Response to a promise).
+  var cache = {};
+  function fetched(url, read) {
+    var key = url.href;
+    if (!cache[key]) {
+      cache[key] = fetch(url).then(function (r) {
         if (!r.ok) throw new Error(r.status);
-        return r.text();
-      }).then(function (html) {
+        return read(r);
+      });
+    }
+    return cache[key];
+  }
+  function load(path) {
+    return fetched(new URL("search/" + path, root), function (r) { return r.json(); });
+  }
+  function loadPage(url) {
+    return fetched(new URL(url, root), function (r) {
+      return r.text().then(function (html) {
         return readPage(new DOMParser().parseFromString(html, "text/html"));
       });
-    }
-    return pages[url];
-  }
-
-  var cache = {};
-  function load(path) {
-    if (!cache[path]) {
-      cache[path] = fetch(new URL("search/" + path, root)).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      });
-    }
-    return cache[path];
+    });
   }
 
   // The pages of `lang` holding every term (or a word it starts), with a
